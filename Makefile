@@ -1,0 +1,71 @@
+# Aiguillage — the two commands a newcomer needs: `make run` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+WORKERS ?= 3
+DEV := AIGUILLAGE_ENV=dev
+TEST_POSTGRES_URL ?= postgres://aiguillage:aiguillage@127.0.0.1:5432/aiguillage
+
+.PHONY: help install run serve test test-sqlite test-postgres lint format bench messages demo clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv in the repo and install pinned dependencies (idempotent)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+run: install ## Migrate, load the demo network, serve on http://127.0.0.1:8000
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+demo: install ## Load (or refresh) the demo network without serving
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py seed_demo
+
+serve: install ## Production server (gunicorn, $(WORKERS) workers) on 127.0.0.1:$(PORT)
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(VENV)/bin/gunicorn config.wsgi:application --workers $(WORKERS) \
+		--bind 127.0.0.1:$(PORT) --access-logfile - --forwarded-allow-ips 127.0.0.1
+
+test: install ## The whole suite: SQLite, then PostgreSQL when TEST_POSTGRES=1 or DATABASE_URL is set
+	@$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_POSTGRES" ] || [ -n "$$DATABASE_URL" ]; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	fi
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(DEV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== Test suite on PostgreSQL =="
+	$(DEV) DATABASE_URL="$${DATABASE_URL:-$(TEST_POSTGRES_URL)}" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check, ruff format --check, and no missing migration
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+format: install ## Apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## Benchmarks (tests/bench), figures printed; copy them to docs/benchmarks.md
+	$(DEV) $(PY) -m pytest tests/bench -o python_files='bench_*.py' -o python_functions='bench_*' -s -q
+
+messages: install ## Update the English translation catalog and compile it
+	$(DEV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
+	$(DEV) $(PY) manage.py compilemessages -l en --ignore=.venv
+
+clean: ## Remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -1,0 +1,43 @@
+"""Scoped reads about staff: always within one network."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from aiguillage.accounts.models import Habilitation, HabilitationKind, Membership
+from aiguillage.catalog.models import Theme
+from aiguillage.core.models import Network
+
+
+def staff_of_network(network: Network) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .of_network(network)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "habilitations",
+                queryset=Habilitation.objects.prefetch_related("themes").order_by("kind"),
+            )
+        )
+        .order_by("role", "user__full_name")
+    )
+
+
+def may_act_for(*, network: Network, theme: Theme, day: datetime.date) -> QuerySet[Membership]:
+    """Salaried staff of the network holding, on ``day``, Aidants Connect covering ``theme``."""
+    valid = (
+        Habilitation.objects.of_kind(HabilitationKind.AIDANTS_CONNECT)
+        .valid_on(day)
+        .covering_theme(theme)
+    )
+    return (
+        Membership.objects.active()
+        .of_network(network)
+        .salaried()
+        .filter(habilitations__in=valid)
+        .select_related("user")
+        .distinct()
+    )

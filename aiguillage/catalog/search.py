@@ -1,0 +1,187 @@
+"""Need search: what a librarian types at the desk, matched to the catalog.
+
+People say "impôts", "pole emploi", "la carte grise", "alocation familliale":
+accents, case, former names, acronyms and typos must all land on the right need.
+The index is plain data (``IndexedNeed``), so ranking is tested without a database.
+
+Ranking: each query word is matched to the closest word of a need's name, synonyms,
+operators, theme and description (a prefix counts as a match, so it works as you
+type); a field scores the mean of its word matches, weighted by how much the field
+says about the need; the need keeps its best field. Ties go to the need asked most
+often at desks (``popularity``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+MIN_SCORE = 60.0
+WORD_MATCH_FLOOR = 75.0
+MIN_PREFIX = 3
+
+# How much a match in each field says about the need.
+FIELD_WEIGHTS: dict[str, float] = {
+    "name": 1.0,
+    "synonym": 1.0,
+    "operator": 0.85,
+    "theme": 0.6,
+    "description": 0.5,
+}
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "faire",
+        "je",
+        "l",
+        "la",
+        "le",
+        "les",
+        "ma",
+        "me",
+        "mes",
+        "mon",
+        "ne",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "un",
+        "une",
+        "veux",
+        "voudrais",
+        "j",
+        "y",
+    ]
+)
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces ("Pôle-Emploi" → "pole emploi")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", stripped.lower()).strip()
+
+
+def words(text: str) -> tuple[str, ...]:
+    tokens = normalize(text).split()
+    meaningful = tuple(t for t in tokens if t not in STOPWORDS)
+    return meaningful or tuple(tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedNeed:
+    slug: str
+    name: str
+    theme: str
+    operators: tuple[str, ...]
+    popularity: int
+    fields: tuple[tuple[str, tuple[str, ...]], ...]  # (field kind, words of one string)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    slug: str
+    name: str
+    theme: str
+    operators: tuple[str, ...]
+    score: float
+
+
+def index_need(
+    *,
+    slug: str,
+    name: str,
+    theme: str,
+    description: str,
+    synonyms: Iterable[str],
+    operator_names: Iterable[str],
+    operator_terms: Iterable[str],
+    popularity: int,
+) -> IndexedNeed:
+    """Prepare one need for searching; ``operator_terms`` are names, acronyms and aliases."""
+    fields: list[tuple[str, tuple[str, ...]]] = [("name", words(name))]
+    fields += [("synonym", words(s)) for s in synonyms]
+    fields += [("operator", words(t)) for t in operator_terms]
+    fields.append(("theme", words(theme)))
+    fields.append(("description", words(description)))
+    return IndexedNeed(
+        slug=slug,
+        name=name,
+        theme=theme,
+        operators=tuple(operator_names),
+        popularity=popularity,
+        fields=tuple((kind, w) for kind, w in fields if w),
+    )
+
+
+def _word_score(query_word: str, candidates: Sequence[str]) -> float:
+    best = 0.0
+    for candidate in candidates:
+        if candidate == query_word:
+            return 100.0
+        if len(query_word) >= MIN_PREFIX and candidate.startswith(query_word):
+            best = max(best, 98.0)
+            continue
+        best = max(best, fuzz.ratio(query_word, candidate))
+    return best if best >= WORD_MATCH_FLOOR else 0.0
+
+
+def _field_score(query_words: Sequence[str], field_words: Sequence[str]) -> float:
+    return sum(_word_score(w, field_words) for w in query_words) / len(query_words)
+
+
+def score_need(query_words: Sequence[str], need: IndexedNeed) -> float:
+    best = 0.0
+    for kind, field_words in need.fields:
+        score = _field_score(query_words, field_words) * FIELD_WEIGHTS[kind]
+        if score > best:
+            best = score
+            if best >= 100.0:
+                break
+    return best
+
+
+def search(index: Iterable[IndexedNeed], query: str, *, limit: int = 10) -> list[SearchResult]:
+    query_words = words(query)
+    if not query_words:
+        return []
+    scored = []
+    for need in index:
+        score = score_need(query_words, need)
+        if score >= MIN_SCORE:
+            scored.append((score, need))
+    scored.sort(key=lambda pair: (-round(pair[0], 1), -pair[1].popularity, pair[1].name))
+    return [
+        SearchResult(
+            slug=need.slug,
+            name=need.name,
+            theme=need.theme,
+            operators=need.operators,
+            score=round(score, 1),
+        )
+        for score, need in scored[:limit]
+    ]

@@ -1,0 +1,110 @@
+"""Load the demo network (``data.py``) into the database, idempotently.
+
+Each row is matched on its natural key, validated with ``full_clean`` (the data is
+typed by hand, so it goes through the same validators as a form) and written only
+when something changed, so a second run reports zero changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from aiguillage.accounts.models import Habilitation, Membership
+from aiguillage.accounts.services import add_staff_member, grant_habilitation
+from aiguillage.catalog.models import Need, Theme
+from aiguillage.core.demo import data
+from aiguillage.core.models import Network, Site
+from aiguillage.directory.models import Structure
+
+DEMO_SOURCE = "demo"
+
+
+@dataclass
+class DemoSummary:
+    network: Network
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, email, password)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+def _upsert(
+    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], summary: DemoSummary
+):
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        summary.count("created")
+        return instance
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.full_clean()
+        instance.save()
+        summary.count("updated")
+    else:
+        summary.count("unchanged")
+    return instance
+
+
+@transaction.atomic
+def seed_demo(*, today: datetime.date) -> DemoSummary:
+    """Create or refresh the demo network; habilitation dates are relative to ``today``."""
+    network_values = {k: v for k, v in data.NETWORK.items() if k != "slug"}
+    summary = DemoSummary(network=None)  # type: ignore[arg-type]
+    network = _upsert(Network, {"slug": data.NETWORK["slug"]}, network_values, summary)
+    summary.network = network
+
+    for row in data.SITES:
+        values = {k: v for k, v in row.items() if k != "slug"}
+        _upsert(Site, {"network": network, "slug": row["slug"]}, values, summary)
+
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    for person in data.STAFF:
+        existed = Membership.objects.filter(
+            network=network, user__email__iexact=person["email"]
+        ).exists()
+        membership = add_staff_member(
+            network=network,
+            email=person["email"],
+            full_name=person["full_name"],
+            role=person["role"],
+            is_salaried=person["is_salaried"],
+            password=data.DEMO_PASSWORD,
+        )
+        summary.count("unchanged" if existed else "created")
+        for hab in person.get("habilitations", []):
+            until = hab["valid_until_days"]
+            grant_habilitation(
+                membership=membership,
+                kind=hab["kind"],
+                label=hab.get("label", ""),
+                reference=hab["reference"],
+                valid_from=today + datetime.timedelta(days=hab["valid_from_days"]),
+                valid_until=None if until is None else today + datetime.timedelta(days=until),
+                themes=[themes[slug] for slug in hab.get("themes", [])],
+            )
+        summary.logins.append((person["role"], membership.user.email, data.DEMO_PASSWORD))
+
+    for row in data.STRUCTURES:
+        values = {k: v for k, v in row.items() if k not in ("source_id", "operators")}
+        structure = _upsert(
+            Structure, {"source": DEMO_SOURCE, "source_id": row["source_id"]}, values, summary
+        )
+        needs = Need.objects.active().filter(operators__slug__in=row["operators"]).distinct()
+        structure.covered_needs.set(needs)
+    return summary
+
+
+def demo_habilitations(network: Network) -> models.QuerySet[Habilitation]:
+    return Habilitation.objects.filter(membership__network=network)

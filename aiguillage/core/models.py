@@ -1,0 +1,158 @@
+"""The tenant (Network) and its places (Site).
+
+Every row of Aiguillage belongs, directly or through a foreign key, to one Network;
+reads go through ``selectors.py`` so that nobody sees another network's rows.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from aiguillage.core.validators import (
+    HEX_COLOR_PATTERN,
+    INSEE_CODE_PATTERN,
+    POSTCODE_PATTERN,
+    validate_header_color,
+    validate_insee_code,
+    validate_opening_hours,
+    validate_postcode,
+)
+
+DEFAULT_THEME_COLOR = "#1d4f91"
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class NetworkQuerySet(models.QuerySet):
+    def active(self) -> NetworkQuerySet:
+        return self.filter(is_active=True)
+
+    def for_user(self, user) -> NetworkQuerySet:
+        """The networks a user works in: the only ones it may ever see."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.active().filter(memberships__user=user, memberships__is_active=True).distinct()
+
+
+class Network(TimestampedModel):
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "svg", "webp"])],
+        help_text=_("PNG, JPEG, SVG ou WebP ; affiché dans l'en-tête."),
+    )
+    theme_color = models.CharField(
+        _("couleur"),
+        max_length=7,
+        default=DEFAULT_THEME_COLOR,
+        validators=[validate_header_color],
+        help_text=_("Couleur de l'en-tête, sous un texte blanc (#RRGGBB, contraste 4,5:1)."),
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("réseau")
+        verbose_name_plural = _("réseaux")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(theme_color__regex=HEX_COLOR_PATTERN),
+                name="network_theme_color_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteQuerySet(models.QuerySet):
+    def active(self) -> SiteQuerySet:
+        return self.filter(is_active=True, network__is_active=True)
+
+    def public(self) -> SiteQuerySet:
+        return self.active().filter(is_public=True)
+
+    def of_network(self, network: Network) -> SiteQuerySet:
+        return self.filter(network=network)
+
+
+class Site(TimestampedModel):
+    """A library (or another place) of a network, where the desk is held."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="sites", verbose_name=_("réseau")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=60)
+    address = models.CharField(_("adresse"), max_length=250)
+    postcode = models.CharField(_("code postal"), max_length=5, validators=[validate_postcode])
+    commune_name = models.CharField(_("commune"), max_length=150)
+    commune_insee = models.CharField(
+        _("code commune INSEE"), max_length=5, validators=[validate_insee_code]
+    )
+    latitude = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    opening_hours = models.CharField(
+        _("horaires d'ouverture"),
+        max_length=500,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=_("Format OpenStreetMap, par exemple « Tu-Sa 10:00-18:00 »."),
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    public_computers = models.PositiveSmallIntegerField(_("ordinateurs en accès public"), default=0)
+    has_printer = models.BooleanField(_("imprimante"), default=False)
+    has_scanner = models.BooleanField(_("scanner"), default=False)
+    has_wifi = models.BooleanField(_("wifi public"), default=False)
+    accessibility_notes = models.TextField(_("accessibilité"), blank=True)
+    is_public = models.BooleanField(
+        _("visible du public"), default=True, help_text=_("Publié sur le portail et l'API.")
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["network", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "slug"], name="site_unique_slug"),
+            models.UniqueConstraint("network", Lower("name"), name="site_unique_name_per_network"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="site_coordinates_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(commune_insee__regex=INSEE_CODE_PATTERN),
+                name="site_commune_insee_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(postcode__regex=POSTCODE_PATTERN),
+                name="site_postcode_format",
+            ),
+        ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="site_lat_lon")]
+
+    def __str__(self) -> str:
+        return self.name

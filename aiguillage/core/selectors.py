@@ -1,0 +1,40 @@
+"""Tenancy-scoped reads: the only doors to networks and sites.
+
+Every view that touches a network goes through ``get_network_for_user``: a
+network the caller does not belong to is answered exactly like one that does not
+exist (404), so nothing about other tenants leaks, not even their existence.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from aiguillage.core.models import Network, Site
+
+
+def networks_for_user(user) -> QuerySet[Network]:
+    return Network.objects.for_user(user).order_by("name")
+
+
+def get_network_for_user(user, slug: str) -> Network:
+    try:
+        return networks_for_user(user).get(slug=slug)
+    except Network.DoesNotExist:
+        raise Http404("No such network.") from None
+
+
+def sites_of_network(network: Network) -> QuerySet[Site]:
+    return Site.objects.active().of_network(network).order_by("name")
+
+
+def get_site_of_network(network: Network, slug: str) -> Site:
+    try:
+        return sites_of_network(network).get(slug=slug)
+    except Site.DoesNotExist:
+        raise Http404("No such site.") from None
+
+
+def public_sites() -> QuerySet[Site]:
+    """Sites every network publishes: the only ones shown without logging in."""
+    return Site.objects.public().select_related("network").order_by("network__name", "name")

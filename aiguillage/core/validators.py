@@ -1,0 +1,64 @@
+"""Validators shared by every app: codes of the French administration, colours, hours."""
+
+from __future__ import annotations
+
+import re
+
+import opening_hours
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from aiguillage.core.colors import MIN_CONTRAST, contrast_ratio, parse_hex_color
+
+# INSEE commune code: 2 digits (or 2A/2B for Corsica) then 3 digits; overseas start with 97.
+INSEE_CODE_PATTERN = r"^(?:[013-9]\d|2[AB1-9])\d{3}$"
+POSTCODE_PATTERN = r"^\d{5}$"
+HEX_COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+validate_insee_code = RegexValidator(
+    INSEE_CODE_PATTERN, _("Un code commune INSEE a 5 caractères, par exemple 34145 ou 2A004.")
+)
+validate_postcode = RegexValidator(
+    POSTCODE_PATTERN, _("Un code postal a 5 chiffres, par exemple 34400.")
+)
+validate_hex_color = RegexValidator(
+    HEX_COLOR_PATTERN, _("Une couleur s'écrit #RRGGBB, par exemple #1d4f91.")
+)
+
+
+def validate_opening_hours(value: str) -> None:
+    """Accept only what OpenStreetMap tools (and both open-data standards) can read."""
+    if not value:
+        return
+    try:
+        opening_hours.OpeningHours(value)
+    except (opening_hours.ParserError, ValueError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ValidationError(
+            _(
+                "Horaires illisibles au format OpenStreetMap (exemple : "
+                "« Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00 »). %(detail)s"
+            ),
+            code="opening_hours",
+            params={"detail": first_line},
+        ) from exc
+
+
+def validate_header_color(value: str) -> None:
+    """The network colour is the header background under white text: it must stay readable."""
+    validate_hex_color(value)
+    ratio = contrast_ratio(parse_hex_color(value), (255, 255, 255))
+    if ratio < MIN_CONTRAST:
+        raise ValidationError(
+            _(
+                "Cette couleur est trop claire pour un texte blanc (contraste %(ratio).1f:1, "
+                "il faut au moins 4,5:1). Choisissez une teinte plus foncée."
+            ),
+            code="contrast",
+            params={"ratio": ratio},
+        )
+
+
+def is_valid_insee_code(value: str) -> bool:
+    return bool(re.match(INSEE_CODE_PATTERN, value or ""))

@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("aiguillage.core.urls")),
+    path("comptes/", include("aiguillage.accounts.urls")),
+    path("catalogue/", include("aiguillage.catalog.urls")),
+    path("api/v1/", include("aiguillage.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:  # uploaded logos in development; a web server serves them in production
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Benchmarks print figures; they assert nothing about time (see docs/benchmarks.md)."""

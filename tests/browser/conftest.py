@@ -1,0 +1,82 @@
+"""Browser tests: Playwright driving Debian's Chromium, axe-core on every page.
+
+They run whenever /usr/bin/chromium exists, and always under CI (where a missing
+browser is a failure, not a skip). Playwright never downloads a browser here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Playwright's sync API runs an event loop in the test thread; the test thread's own
+# database access (fixtures) is synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "tests/browser" in str(item.fspath)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        return  # the fixture fails loudly: CI must run the browser tests
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    for item in browser_items:
+        item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is required for browser tests under CI: {CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def catalog(transactional_db):
+    """The national catalog, reloaded after the flush that ends each live-server test.
+
+    Django's serialized rollback cannot help here: once Playwright's event loop runs
+    in the test thread, Django hands that thread a fresh connection object, which
+    lacks the serialized copy of the migrated data. So the catalog migration's own
+    loader puts the same rows back.
+    """
+    from django.apps import apps
+
+    from aiguillage.catalog.models import Theme
+
+    if not Theme.objects.exists():
+        migration = importlib.import_module("aiguillage.catalog.migrations.0002_seed_catalog")
+        migration.load_catalog(apps, None)

@@ -1,0 +1,94 @@
+"""Need search, against the real catalog shipped by the data migration."""
+
+import pytest
+
+from aiguillage.catalog.search import index_need, normalize, search
+from aiguillage.catalog.selectors import search_needs
+
+
+def first(query):
+    results = search_needs(query)
+    assert results, f"no result for {query!r}"
+    return results[0]
+
+
+@pytest.mark.django_db
+class TestDeskExamples:
+    def test_impot_finds_the_income_declaration_first(self):
+        assert first("impot").slug == "declarer-ses-revenus"
+
+    def test_impots_with_accent_and_capitals(self):
+        assert first("IMPÔTS").slug == "declarer-ses-revenus"
+
+    def test_pole_emploi_finds_a_france_travail_need_first(self):
+        assert "France Travail" in first("pole emploi").operators
+
+    def test_carte_grise_finds_vehicle_registration(self):
+        result = first("carte grise")
+        assert "immatriculation" in result.name.lower() or "carte grise" in result.name.lower()
+
+    def test_misspelt_family_allowances_find_the_caf_need(self):
+        result = first("alocation familliale")
+        assert result.slug == "allocations-familiales"
+        assert "CAF" in result.operators
+
+    def test_an_acronym_finds_its_operator(self):
+        assert "ANTS" in first("ants").operators
+
+    def test_partial_word_works_as_you_type(self):
+        assert first("declar").slug == "declarer-ses-revenus"
+
+    def test_nonsense_finds_nothing(self):
+        assert search_needs("xqzwv") == []
+
+    def test_results_are_sorted_best_first(self):
+        scores = [r.score for r in search_needs("caf")]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_normalize_removes_accents_case_and_punctuation():
+    assert normalize("Pôle-Emploi : l'ÉTÉ") == "pole emploi l ete"
+
+
+def _need(slug, name, synonyms=(), popularity=0):
+    return index_need(
+        slug=slug,
+        name=name,
+        theme="Thème",
+        description="",
+        synonyms=synonyms,
+        operator_names=[],
+        operator_terms=[],
+        popularity=popularity,
+    )
+
+
+def test_ties_go_to_the_most_frequent_need():
+    index = [
+        _need("rare", "Corriger sa déclaration", synonyms=["impôt"], popularity=10),
+        _need("common", "Déclarer ses revenus", synonyms=["impôt"], popularity=100),
+    ]
+    assert [r.slug for r in search(index, "impot")] == ["common", "rare"]
+
+
+def test_a_name_match_beats_a_description_match():
+    index = [
+        index_need(
+            slug="desc",
+            name="Autre chose",
+            theme="T",
+            description="Parle de passeport",
+            synonyms=[],
+            operator_names=[],
+            operator_terms=[],
+            popularity=100,
+        ),
+        _need("name", "Demander un passeport", popularity=0),
+    ]
+    assert search(index, "passeport")[0].slug == "name"
+
+
+def test_empty_or_stopword_only_queries():
+    index = [_need("a", "Déclarer ses revenus")]
+    assert search(index, "") == []
+    assert search(index, "   ") == []

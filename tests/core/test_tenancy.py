@@ -1,0 +1,112 @@
+"""Tenancy is absolute: a member of network A never reaches network B's pages.
+
+The URL patterns are enumerated, so a new network-scoped page is covered the day it
+is added: if it takes a parameter this test does not know, the test fails and asks
+for a sample value.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from aiguillage.core.selectors import get_network_for_user, networks_for_user
+from tests.accounts.factories import MembershipFactory
+from tests.core.factories import NetworkFactory, SiteFactory
+
+
+def network_scoped_patterns():
+    """(name, kwargs names) of every named URL that takes ``network_slug``."""
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or namespace
+                yield from walk(entry.url_patterns, ns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                params = set(entry.pattern.converters)
+                if "network_slug" in params:
+                    name = f"{namespace}:{entry.name}" if namespace else entry.name
+                    yield name, params
+
+    return sorted(walk(get_resolver().url_patterns, None))
+
+
+@pytest.fixture
+def two_networks(db):
+    site_a = SiteFactory(network=NetworkFactory(slug="reseau-a"), slug="site-a")
+    site_b = SiteFactory(network=NetworkFactory(slug="reseau-b"), slug="site-b")
+    member_a = MembershipFactory(network=site_a.network)
+    return member_a, site_a, site_b
+
+
+def sample_kwargs(params, site):
+    values = {"network_slug": site.network.slug, "site_slug": site.slug}
+    missing = params - values.keys()
+    assert not missing, f"Add sample values for URL parameters {missing} to this test"
+    return {name: values[name] for name in params}
+
+
+def test_network_scoped_pages_exist():
+    names = [name for name, _ in network_scoped_patterns()]
+    assert "core:network_home" in names
+    assert "core:site_detail" in names
+
+
+@pytest.mark.parametrize("name,params", network_scoped_patterns())
+def test_other_networks_pages_answer_404(client, two_networks, name, params):
+    member_a, site_a, site_b = two_networks
+    client.force_login(member_a.user)
+    own = client.get(reverse(name, kwargs=sample_kwargs(params, site_a)))
+    assert own.status_code == 200
+    other = client.get(reverse(name, kwargs=sample_kwargs(params, site_b)))
+    assert other.status_code == 404
+    assert site_b.network.name.encode() not in other.content
+    assert site_b.name.encode() not in other.content
+
+
+@pytest.mark.parametrize("name,params", network_scoped_patterns())
+def test_network_pages_need_login(client, two_networks, name, params):
+    _, site_a, _ = two_networks
+    response = client.get(reverse(name, kwargs=sample_kwargs(params, site_a)))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_site_of_another_network_is_404_even_under_ones_own_network(client, two_networks):
+    member_a, site_a, site_b = two_networks
+    client.force_login(member_a.user)
+    url = reverse("core:site_detail", args=[site_a.network.slug, site_b.slug])
+    assert client.get(url).status_code == 404
+
+
+def test_a_deactivated_membership_closes_the_door(client, two_networks):
+    member_a, site_a, _ = two_networks
+    member_a.is_active = False
+    member_a.save()
+    client.force_login(member_a.user)
+    assert client.get(reverse("core:network_home", args=[site_a.network.slug])).status_code == 404
+
+
+def test_selectors_only_return_the_callers_networks(two_networks):
+    member_a, site_a, site_b = two_networks
+    assert list(networks_for_user(member_a.user)) == [site_a.network]
+    with pytest.raises(Exception) as error:
+        get_network_for_user(member_a.user, site_b.network.slug)
+    assert error.typename == "Http404"
+
+
+def test_home_redirects_a_single_network_member_to_its_network(client, two_networks):
+    member_a, site_a, _ = two_networks
+    client.force_login(member_a.user)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == reverse("core:network_home", args=[site_a.network.slug])
+
+
+def test_home_lets_a_member_of_several_networks_choose(client, two_networks):
+    member_a, site_a, site_b = two_networks
+    MembershipFactory(user=member_a.user, network=site_b.network)
+    client.force_login(member_a.user)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert site_a.network.name in response.text
+    assert site_b.network.name in response.text
