@@ -12,3 +12,13 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _french_by_default(settings):
     settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_need_index():
+    """A rolled-back test fires no signal: start every test with no cached index."""
+    from aiguillage.catalog.selectors import clear_need_index
+
+    clear_need_index()
+    yield
+    clear_need_index()

@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "aiguillage.catalog"
     label = "catalog"
     verbose_name = _("Catalogue des besoins")
+
+    def ready(self) -> None:
+        from aiguillage.catalog import signals
+
+        signals.connect()

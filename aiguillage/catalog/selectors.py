@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import Prefetch
 
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.catalog.search import IndexedNeed, SearchResult, index_need, search
 
 MAX_RESULTS = 25
+INDEX_TTL_SECONDS = 300.0
+
+# The search index of this process and when it expires. The catalog changes by
+# migrations (and saves, which clear it through signals), so a few minutes of
+# staleness at most, against ~20 ms saved on every keystroke of the search box.
+_index_cache: tuple[float, list[IndexedNeed]] | None = None
 
 
 def build_need_index() -> list[IndexedNeed]:
@@ -33,8 +41,21 @@ def build_need_index() -> list[IndexedNeed]:
     return index
 
 
+def need_index() -> list[IndexedNeed]:
+    global _index_cache
+    now = time.monotonic()
+    if _index_cache is None or _index_cache[0] < now:
+        _index_cache = (now + INDEX_TTL_SECONDS, build_need_index())
+    return _index_cache[1]
+
+
+def clear_need_index() -> None:
+    global _index_cache
+    _index_cache = None
+
+
 def search_needs(query: str, *, limit: int = 10) -> list[SearchResult]:
-    return search(build_need_index(), query, limit=min(max(limit, 1), MAX_RESULTS))
+    return search(need_index(), query, limit=min(max(limit, 1), MAX_RESULTS))
 
 
 def themes_with_needs() -> list[Theme]:

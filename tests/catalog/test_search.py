@@ -92,3 +92,25 @@ def test_empty_or_stopword_only_queries():
     index = [_need("a", "Déclarer ses revenus")]
     assert search(index, "") == []
     assert search(index, "   ") == []
+
+
+@pytest.mark.django_db
+def test_a_catalog_change_is_searchable_at_once():
+    from aiguillage.catalog.models import Need
+
+    assert search_needs("bibliobus") == []
+    need = Need.objects.get(slug="emprunter-livres-numeriques")
+    need.synonyms = [*need.synonyms, "bibliobus"]
+    need.save()
+    assert first("bibliobus").slug == "emprunter-livres-numeriques"
+
+
+@pytest.mark.django_db
+def test_a_deactivated_need_disappears_from_search():
+    from aiguillage.catalog.models import Need
+
+    assert first("carte grise").slug == "faire-carte-grise"
+    need = Need.objects.get(slug="faire-carte-grise")
+    need.is_active = False
+    need.save()
+    assert all(r.slug != "faire-carte-grise" for r in search_needs("carte grise"))

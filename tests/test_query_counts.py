@@ -1,0 +1,48 @@
+"""SQL query counts of the main pages: a page must not grow a query per row."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.accounts.factories import MembershipFactory
+from tests.core.factories import NetworkFactory, SiteFactory
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_network_home_queries_do_not_grow_with_sites(client):
+    network = NetworkFactory()
+    member = MembershipFactory(network=network)
+    SiteFactory(network=network)
+    client.force_login(member.user)
+    url = f"/r/{network.slug}/"
+    with_one = count_queries(client, url)
+    for _ in range(5):
+        SiteFactory(network=network)
+    assert count_queries(client, url) == with_one
+
+
+@pytest.mark.django_db
+def test_catalog_page_query_count(client, django_assert_num_queries):
+    member = MembershipFactory()
+    client.force_login(member.user)
+    client.get("/catalogue/?q=impot")  # warm the search index
+    # session, user, themes, their needs, the needs' operators; the search index is cached
+    with django_assert_num_queries(5):
+        response = client.get("/catalogue/?q=impot")
+    assert response.status_code == 200
+    assert response.text.count('class="result"') >= 1
+
+
+@pytest.mark.django_db
+def test_api_sites_is_one_query(client, django_assert_num_queries):
+    for _ in range(4):
+        SiteFactory()
+    with django_assert_num_queries(1):
+        assert len(client.get("/api/v1/sites").json()["results"]) == 4
