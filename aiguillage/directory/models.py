@@ -99,3 +99,70 @@ class Structure(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.commune_name})"
+
+
+class CommuneKind(models.TextChoices):
+    COMMUNE = "commune", _("commune")
+    ARRONDISSEMENT = "arrondissement", _("arrondissement municipal")
+
+
+class CommuneQuerySet(models.QuerySet):
+    def located(self) -> CommuneQuerySet:
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def of_department(self, code: str) -> CommuneQuerySet:
+        return self.filter(department=code)
+
+
+class Commune(models.Model):
+    """A French commune (or a municipal arrondissement of Paris, Lyon, Marseille).
+
+    Keyed by its INSEE code. Delegated communes (communes déléguées) share their
+    parent's code: their names are kept in ``other_names`` so that a visitor who
+    still says the old village name is understood.
+    """
+
+    insee_code = models.CharField(
+        _("code INSEE"), max_length=5, unique=True, validators=[validate_insee_code]
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=CommuneKind.choices, default=CommuneKind.COMMUNE
+    )
+    parent_insee_code = models.CharField(_("commune parente"), max_length=5, blank=True)
+    department = models.CharField(_("département"), max_length=3, db_index=True)
+    postcode = models.CharField(_("code postal principal"), max_length=5, blank=True)
+    postcodes = models.JSONField(_("codes postaux"), default=list, blank=True)
+    other_names = models.JSONField(_("autres noms (communes déléguées)"), default=list, blank=True)
+    latitude = models.FloatField(_("latitude du centre"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude du centre"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("importée le"), auto_now=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(insee_code__regex=INSEE_CODE_PATTERN),
+                name="commune_insee_format",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (
+                    models.Q(latitude__gte=-90, latitude__lte=90)
+                    & models.Q(longitude__gte=-180, longitude__lte=180)
+                ),
+                name="commune_coordinates_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CommuneKind.values), name="commune_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="commune_lat_lon")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.insee_code})"

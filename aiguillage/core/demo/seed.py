@@ -18,7 +18,7 @@ from aiguillage.accounts.services import add_staff_member, grant_habilitation
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.core.demo import data
 from aiguillage.core.models import Network, Site
-from aiguillage.directory.models import Structure
+from aiguillage.directory.models import Commune, Structure
 
 DEMO_SOURCE = "demo"
 
@@ -95,6 +95,30 @@ def seed_demo(*, today: datetime.date) -> DemoSummary:
                 themes=[themes[slug] for slug in hab.get("themes", [])],
             )
         summary.logins.append((person["role"], membership.user.email, data.DEMO_PASSWORD))
+
+    # The territory's communes, unless a national import already brought them (it wins).
+    known = set(
+        Commune.objects.filter(insee_code__in=[r["insee"] for r in data.COMMUNES]).values_list(
+            "insee_code", flat=True
+        )
+    )
+    for row in data.COMMUNES:
+        if row["insee"] in known:
+            summary.count("unchanged")
+            continue
+        commune = Commune(
+            insee_code=row["insee"],
+            name=row["name"],
+            department=row["insee"][:2],
+            postcode=row["postcode"],
+            postcodes=[row["postcode"]],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            population=row["population"],
+        )
+        commune.full_clean()
+        commune.save()
+        summary.count("created")
 
     for row in data.STRUCTURES:
         values = {k: v for k, v in row.items() if k not in ("source_id", "operators")}
