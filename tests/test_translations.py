@@ -10,7 +10,7 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES
 def po_entries():
     """(msgid, msgid_plural, [msgstr…], flags) of every entry of django.po."""
     entries, current, key = [], None, None
-    for line in (LOCALE / "django.po").read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*(LOCALE / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if current:
                 entries.append(current)
