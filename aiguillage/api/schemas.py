@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from ninja import Schema
 
 
@@ -28,3 +30,49 @@ class SiteOut(Schema):
 
 class SiteListOut(Schema):
     results: list[SiteOut]
+
+
+class StructureOut(Schema):
+    id: int
+    source: str
+    source_id: str
+    name: str
+    typology: str
+    address: str
+    postcode: str
+    commune: str
+    commune_insee: str
+    latitude: float
+    longitude: float
+    distance_km: float
+    open_now: bool | None
+    next_opening: datetime.datetime | None
+
+
+class StructureListOut(Schema):
+    results: list[StructureOut]
+
+
+class StructureDetailOut(Schema):
+    id: int
+    source: str
+    source_id: str
+    name: str
+    typology: str
+    siret: str
+    reseaux_porteurs: list[str]
+    address: str
+    postcode: str
+    commune: str
+    commune_insee: str
+    latitude: float | None
+    longitude: float | None
+    phone: str
+    email: str
+    website: str
+    opening_hours: str
+    opening_hours_valid: bool
+    description: str
+    needs: list[str]
+    source_updated_at: datetime.date | None
+    is_active: bool

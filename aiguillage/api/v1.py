@@ -6,16 +6,32 @@ Aiguillage serves nothing from outside.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
-from aiguillage.api.schemas import NeedOut, NeedSearchOut, SiteListOut, SiteOut
+from aiguillage.api.schemas import (
+    NeedOut,
+    NeedSearchOut,
+    SiteListOut,
+    SiteOut,
+    StructureDetailOut,
+    StructureListOut,
+    StructureOut,
+)
+from aiguillage.catalog.models import Need
 from aiguillage.catalog.selectors import MAX_RESULTS, search_needs
 from aiguillage.core.selectors import public_sites
+from aiguillage.directory.models import Commune, Structure
+from aiguillage.directory.selectors import MAX_LIMIT, MAX_RADIUS_KM, nearest_structures
 
 api = NinjaAPI(
     title="Aiguillage API",
     version="1",
-    description="Needs catalog search and public sites of the library networks.",
+    description=(
+        "Needs catalog search, public sites of the library networks, and the territorial "
+        "directory of structures (nearest competent services)."
+    ),
     urls_namespace="api-v1",
     docs_url=None,
     openapi_url="/openapi.json",
@@ -51,3 +67,115 @@ def sites(request):
             for site in public_sites()
         ]
     }
+
+
+def _point(near: str, commune: str) -> tuple[float, float]:
+    if near:
+        try:
+            latitude, longitude = (float(part) for part in near.split(","))
+        except ValueError:
+            raise HttpError(
+                400, "near must be 'LATITUDE,LONGITUDE', e.g. near=43.73,3.32"
+            ) from None
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise HttpError(400, "near is outside the Earth's coordinates")
+        return latitude, longitude
+    if commune:
+        found = Commune.objects.located().filter(insee_code=commune.upper()).first()
+        if found is None:
+            raise HttpError(404, f"no located commune with INSEE code {commune!r}")
+        return found.latitude, found.longitude
+    raise HttpError(400, "give a point: near=LATITUDE,LONGITUDE or commune=INSEE_CODE")
+
+
+@api.get(
+    "/structures",
+    response=StructureListOut,
+    summary="Nearest structures, optionally covering a need",
+    tags=["directory"],
+)
+def structures(
+    request,
+    near: str = "",
+    commune: str = "",
+    radius_km: float = 30.0,
+    limit: int = 10,
+    need: str = "",
+    open_now: bool = False,
+):
+    """Active structures within `radius_km` of the point, nearest first, with the exact
+    great-circle distance and whether they are open now (Europe/Paris time)."""
+    latitude, longitude = _point(near, commune)
+    if not 0 < radius_km <= MAX_RADIUS_KM:
+        raise HttpError(400, f"radius_km must be between 0 and {MAX_RADIUS_KM:g}")
+    need_obj = None
+    if need:
+        need_obj = Need.objects.active().filter(slug=need).first()
+        if need_obj is None:
+            raise HttpError(404, f"unknown need {need!r} (see /api/v1/needs)")
+    found = nearest_structures(
+        latitude=latitude,
+        longitude=longitude,
+        radius_km=radius_km,
+        now=timezone.localtime(),
+        need=need_obj,
+        open_now=open_now,
+        limit=min(max(limit, 1), MAX_LIMIT),
+    )
+    return {
+        "results": [
+            StructureOut(
+                id=r.structure.pk,
+                source=r.structure.source,
+                source_id=r.structure.source_id,
+                name=r.structure.name,
+                typology=r.structure.typology,
+                address=r.structure.address,
+                postcode=r.structure.postcode,
+                commune=r.structure.commune_name,
+                commune_insee=r.structure.commune_insee,
+                latitude=r.structure.latitude,
+                longitude=r.structure.longitude,
+                distance_km=r.distance_km,
+                open_now=r.open_now,
+                next_opening=r.next_opening,
+            )
+            for r in found
+        ]
+    }
+
+
+@api.get(
+    "/structures/{structure_id}",
+    response=StructureDetailOut,
+    summary="One structure of the directory",
+    tags=["directory"],
+)
+def structure(request, structure_id: int):
+    found = Structure.objects.filter(pk=structure_id).prefetch_related("covered_needs").first()
+    if found is None:
+        raise HttpError(404, "no such structure")
+    return StructureDetailOut(
+        id=found.pk,
+        source=found.source,
+        source_id=found.source_id,
+        name=found.name,
+        typology=found.typology,
+        siret=found.siret,
+        reseaux_porteurs=found.reseaux_porteurs,
+        address=found.address,
+        postcode=found.postcode,
+        commune=found.commune_name,
+        commune_insee=found.commune_insee,
+        latitude=found.latitude,
+        longitude=found.longitude,
+        phone=found.phone,
+        email=found.email,
+        website=found.website,
+        opening_hours=found.opening_hours,
+        opening_hours_valid=found.opening_hours_valid,
+        description=found.description,
+        needs=sorted(n.slug for n in found.covered_needs.all()),
+        source_updated_at=found.source_updated_at,
+        is_active=found.is_active,
+    )

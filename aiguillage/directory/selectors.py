@@ -1,0 +1,95 @@
+"""Reads of the directory: the nearest competent structures, and what the desk shows.
+
+Structures are public open data shared by every network, so these reads are not
+scoped to a network; what a network adds (partnerships, notes) is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import opening_hours
+from django.db.models import QuerySet
+
+from aiguillage.catalog.models import Need
+from aiguillage.core.geo import bounding_box, haversine_km
+from aiguillage.directory.models import Structure
+
+MAX_RADIUS_KM = 200.0
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class NearbyStructure:
+    structure: Structure
+    distance_km: float
+    open_now: bool | None  # None when the hours are unknown or unreadable
+    next_opening: datetime.datetime | None
+
+
+def opening_state(
+    expression: str, now: datetime.datetime
+) -> tuple[bool | None, datetime.datetime | None]:
+    """(open now?, next opening) from OpenStreetMap hours; (None, None) when unknown."""
+    if not expression:
+        return None, None
+    try:
+        hours = opening_hours.OpeningHours(expression)
+    except (opening_hours.ParserError, ValueError):
+        return None, None
+    state, _comment = hours.state(now)
+    if state == opening_hours.State.OPEN:
+        return True, None
+    if state == opening_hours.State.CLOSED:
+        return False, hours.next_change(now)
+    return None, None
+
+
+def structures_within(
+    *, latitude: float, longitude: float, radius_km: float
+) -> QuerySet[Structure]:
+    """Active structures in the bounding box of the circle (the index does the work)."""
+    box = bounding_box(latitude, longitude, radius_km)
+    return Structure.objects.active().filter(
+        latitude__gte=box.min_latitude,
+        latitude__lte=box.max_latitude,
+        longitude__gte=box.min_longitude,
+        longitude__lte=box.max_longitude,
+    )
+
+
+def nearest_structures(
+    *,
+    latitude: float,
+    longitude: float,
+    radius_km: float,
+    now: datetime.datetime,
+    need: Need | None = None,
+    open_now: bool = False,
+    limit: int = 10,
+) -> list[NearbyStructure]:
+    """The nearest active structures (covering ``need``) within ``radius_km``, nearest first."""
+    radius_km = min(max(radius_km, 0.0), MAX_RADIUS_KM)
+    candidates = structures_within(latitude=latitude, longitude=longitude, radius_km=radius_km)
+    if need is not None:
+        candidates = candidates.covering(need)
+    rows = candidates.only(
+        "id", "name", "source", "source_id", "commune_name", "commune_insee",
+        "latitude", "longitude", "opening_hours", "typology", "address", "postcode",
+    )  # fmt: skip
+    within = []
+    for structure in rows:
+        distance = haversine_km(latitude, longitude, structure.latitude, structure.longitude)
+        if distance <= radius_km:
+            within.append((distance, structure.pk, structure))
+    within.sort(key=lambda item: (item[0], item[1]))
+    results = []
+    for distance, _pk, structure in within:
+        is_open, next_opening = opening_state(structure.opening_hours, now)
+        if open_now and is_open is not True:
+            continue
+        results.append(NearbyStructure(structure, round(distance, 3), is_open, next_opening))
+        if len(results) >= min(limit, MAX_LIMIT):
+            break
+    return results

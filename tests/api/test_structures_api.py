@@ -1,0 +1,66 @@
+import pytest
+
+from aiguillage.catalog.models import Need
+from aiguillage.directory.models import Commune
+from tests.directory.factories import StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def taxes():
+    return Need.objects.get(slug="declarer-ses-revenus")
+
+
+def test_nearest_structures_covering_a_need(client, taxes):
+    far = StructureFactory(latitude=43.80, longitude=3.40, covered_needs=[taxes])
+    near = StructureFactory(latitude=43.735, longitude=3.32, covered_needs=[taxes])
+    StructureFactory(latitude=43.735, longitude=3.32)
+    response = client.get(
+        "/api/v1/structures", {"near": "43.7317,3.3194", "radius_km": 30, "need": taxes.slug}
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["id"] for r in results] == [near.pk, far.pk]
+    first = results[0]
+    assert {"id", "source", "source_id", "name", "commune", "distance_km", "open_now",
+            "next_opening"} <= set(first)  # fmt: skip
+    assert first["distance_km"] < results[1]["distance_km"]
+
+
+def test_a_commune_can_be_the_point(client):
+    Commune.objects.create(
+        insee_code="34142", name="Lodève", department="34", latitude=43.7317, longitude=3.3194
+    )
+    s = StructureFactory()
+    results = client.get("/api/v1/structures", {"commune": "34142", "radius_km": 5}).json()
+    assert [r["id"] for r in results["results"]] == [s.pk]
+
+
+@pytest.mark.parametrize(
+    "params,status,message",
+    [
+        ({}, 400, "give a point"),
+        ({"near": "north"}, 400, "LATITUDE,LONGITUDE"),
+        ({"near": "95,3"}, 400, "outside"),
+        ({"near": "43.7,3.3", "radius_km": 0}, 400, "radius_km"),
+        ({"near": "43.7,3.3", "need": "nope"}, 404, "unknown need"),
+        ({"commune": "99999"}, 404, "no located commune"),
+    ],
+)
+def test_bad_requests_say_why(client, params, status, message):
+    response = client.get("/api/v1/structures", params)
+    assert response.status_code == status
+    assert message in response.json()["detail"]
+
+
+def test_structure_detail(client, taxes):
+    s = StructureFactory(covered_needs=[taxes], siret="13002526500013")
+    data = client.get(f"/api/v1/structures/{s.pk}").json()
+    assert data["name"] == s.name and data["needs"] == [taxes.slug]
+    assert client.get("/api/v1/structures/999999").status_code == 404
+
+
+def test_openapi_documents_the_directory(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/structures" in paths and "/api/v1/structures/{structure_id}" in paths
