@@ -11,9 +11,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from aiguillage.core.constraints import coordinates_in_range, insee_code_format
 from aiguillage.core.validators import (
     HEX_COLOR_PATTERN,
-    INSEE_CODE_PATTERN,
     POSTCODE_PATTERN,
     validate_header_color,
     validate_insee_code,
@@ -138,15 +138,8 @@ class Site(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["network", "slug"], name="site_unique_slug"),
             models.UniqueConstraint("network", Lower("name"), name="site_unique_name_per_network"),
-            models.CheckConstraint(
-                condition=models.Q(latitude__gte=-90, latitude__lte=90)
-                & models.Q(longitude__gte=-180, longitude__lte=180),
-                name="site_coordinates_in_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(commune_insee__regex=INSEE_CODE_PATTERN),
-                name="site_commune_insee_format",
-            ),
+            coordinates_in_range(name="site_coordinates_in_range", nullable=False),
+            insee_code_format(field="commune_insee", name="site_commune_insee_format"),
             models.CheckConstraint(
                 condition=models.Q(postcode__regex=POSTCODE_PATTERN),
                 name="site_postcode_format",

@@ -23,12 +23,36 @@ class OpeningStatus:
     raw: str
 
 
+def parse_opening_hours(expression: str) -> opening_hours.OpeningHours | None:
+    """The parsed hours, or None when missing or unreadable (never an exception)."""
+    if not expression:
+        return None
+    try:
+        return opening_hours.OpeningHours(expression)
+    except (opening_hours.ParserError, ValueError):
+        return None
+
+
+def opening_state(
+    expression: str, now: datetime.datetime
+) -> tuple[bool | None, datetime.datetime | None]:
+    """(open now?, next opening) from OpenStreetMap hours; (None, None) when unknown."""
+    hours = parse_opening_hours(expression)
+    if hours is None:
+        return None, None
+    state, _comment = hours.state(now)
+    if state == opening_hours.State.OPEN:
+        return True, None
+    if state == opening_hours.State.CLOSED:
+        return False, hours.next_change(now)
+    return None, None
+
+
 def describe_opening_hours(expression: str, now: datetime.datetime) -> OpeningStatus:
     if not expression:
         return OpeningStatus(None, _("Horaires non renseignés"), expression)
-    try:
-        hours = opening_hours.OpeningHours(expression)
-    except (opening_hours.ParserError, ValueError):
+    hours = parse_opening_hours(expression)
+    if hours is None:
         return OpeningStatus(None, _("Horaires : %(raw)s") % {"raw": expression}, expression)
     state, _comment = hours.state(now)
     change = hours.next_change(now)

@@ -11,8 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiguillage.core.constraints import coordinates_in_range, insee_code_format
 from aiguillage.core.models import TimestampedModel
-from aiguillage.core.validators import INSEE_CODE_PATTERN, validate_insee_code, validate_postcode
+from aiguillage.core.validators import validate_insee_code, validate_postcode
 
 MANUAL_SOURCE = "saisie"
 
@@ -81,19 +82,10 @@ class Structure(TimestampedModel):
             models.UniqueConstraint(
                 fields=["source", "source_id"], name="structure_unique_source_id"
             ),
-            models.CheckConstraint(
-                condition=models.Q(commune_insee="")
-                | models.Q(commune_insee__regex=INSEE_CODE_PATTERN),
-                name="structure_commune_insee_format",
+            insee_code_format(
+                field="commune_insee", name="structure_commune_insee_format", blank=True
             ),
-            models.CheckConstraint(
-                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
-                | (
-                    models.Q(latitude__gte=-90, latitude__lte=90)
-                    & models.Q(longitude__gte=-180, longitude__lte=180)
-                ),
-                name="structure_coordinates_in_range",
-            ),
+            coordinates_in_range(name="structure_coordinates_in_range", nullable=True),
         ]
         indexes = [models.Index(fields=["latitude", "longitude"], name="structure_lat_lon")]
 
@@ -146,18 +138,8 @@ class Commune(models.Model):
         verbose_name_plural = _("communes")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(insee_code__regex=INSEE_CODE_PATTERN),
-                name="commune_insee_format",
-            ),
-            models.CheckConstraint(
-                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
-                | (
-                    models.Q(latitude__gte=-90, latitude__lte=90)
-                    & models.Q(longitude__gte=-180, longitude__lte=180)
-                ),
-                name="commune_coordinates_in_range",
-            ),
+            insee_code_format(field="insee_code", name="commune_insee_format"),
+            coordinates_in_range(name="commune_coordinates_in_range", nullable=True),
             models.CheckConstraint(
                 condition=models.Q(kind__in=CommuneKind.values), name="commune_kind_valid"
             ),

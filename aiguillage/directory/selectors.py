@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-import opening_hours
 from django.db.models import QuerySet
 
 from aiguillage.catalog.models import Need
 from aiguillage.core.geo import bounding_box, haversine_km
+from aiguillage.core.opening import opening_state
 from aiguillage.directory.models import Structure
 
 MAX_RADIUS_KM = 200.0
@@ -26,24 +26,6 @@ class NearbyStructure:
     distance_km: float
     open_now: bool | None  # None when the hours are unknown or unreadable
     next_opening: datetime.datetime | None
-
-
-def opening_state(
-    expression: str, now: datetime.datetime
-) -> tuple[bool | None, datetime.datetime | None]:
-    """(open now?, next opening) from OpenStreetMap hours; (None, None) when unknown."""
-    if not expression:
-        return None, None
-    try:
-        hours = opening_hours.OpeningHours(expression)
-    except (opening_hours.ParserError, ValueError):
-        return None, None
-    state, _comment = hours.state(now)
-    if state == opening_hours.State.OPEN:
-        return True, None
-    if state == opening_hours.State.CLOSED:
-        return False, hours.next_change(now)
-    return None, None
 
 
 def structures_within(

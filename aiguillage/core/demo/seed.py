@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from aiguillage.accounts.models import Habilitation, Membership
+from aiguillage.accounts.models import Membership
 from aiguillage.accounts.services import add_staff_member, grant_habilitation
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.core.demo import data
@@ -128,7 +128,3 @@ def seed_demo(*, today: datetime.date) -> DemoSummary:
         needs = Need.objects.active().filter(operators__slug__in=row["operators"]).distinct()
         structure.covered_needs.set(needs)
     return summary
-
-
-def demo_habilitations(network: Network) -> models.QuerySet[Habilitation]:
-    return Habilitation.objects.filter(membership__network=network)
