@@ -20,10 +20,10 @@ from aiguillage.api.schemas import (
     StructureOut,
 )
 from aiguillage.catalog.models import Need
-from aiguillage.catalog.selectors import MAX_RESULTS, search_needs
+from aiguillage.catalog.selectors import search_needs
 from aiguillage.core.selectors import public_sites
 from aiguillage.directory.models import Commune, Structure
-from aiguillage.directory.selectors import MAX_LIMIT, MAX_RADIUS_KM, nearest_structures
+from aiguillage.directory.selectors import MAX_RADIUS_KM, nearest_structures
 
 api = NinjaAPI(
     title="Aiguillage API",
@@ -41,7 +41,7 @@ api = NinjaAPI(
 @api.get("/needs", response=NeedSearchOut, summary="Search the needs catalog", tags=["catalog"])
 def needs(request, q: str = "", limit: int = 10):
     """Accent-, case- and typo-tolerant search over needs, best first."""
-    results = search_needs(q[:100], limit=min(max(limit, 1), MAX_RESULTS)) if q.strip() else []
+    results = search_needs(q, limit=limit) if q.strip() else []
     return {
         "results": [
             NeedOut(
@@ -120,7 +120,7 @@ def structures(
         now=timezone.localtime(),
         need=need_obj,
         open_now=open_now,
-        limit=min(max(limit, 1), MAX_LIMIT),
+        limit=limit,
     )
     return {
         "results": [

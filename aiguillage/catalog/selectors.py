@@ -10,6 +10,7 @@ from aiguillage.catalog.models import Need, Theme
 from aiguillage.catalog.search import IndexedNeed, SearchResult, index_need, search
 
 MAX_RESULTS = 25
+MAX_QUERY_LENGTH = 100
 INDEX_TTL_SECONDS = 300.0
 
 # The search index of this process and when it expires. The catalog changes by
@@ -55,7 +56,7 @@ def clear_need_index() -> None:
 
 
 def search_needs(query: str, *, limit: int = 10) -> list[SearchResult]:
-    return search(need_index(), query, limit=min(max(limit, 1), MAX_RESULTS))
+    return search(need_index(), query[:MAX_QUERY_LENGTH], limit=min(max(limit, 1), MAX_RESULTS))
 
 
 def themes_with_needs() -> list[Theme]:

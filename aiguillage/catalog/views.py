@@ -5,13 +5,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from aiguillage.catalog.models import Need
-from aiguillage.catalog.selectors import get_need, search_needs, themes_with_needs
-
-QUERY_MAX_LENGTH = 100
+from aiguillage.catalog.selectors import (
+    MAX_QUERY_LENGTH,
+    get_need,
+    search_needs,
+    themes_with_needs,
+)
 
 
 def _query(request) -> str:
-    return request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    return request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
 
 
 @login_required

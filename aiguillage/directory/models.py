@@ -93,6 +93,11 @@ class Structure(TimestampedModel):
         return f"{self.name} ({self.commune_name})"
 
 
+def department_of(insee_code: str) -> str:
+    """The département code an INSEE commune code starts with (3 characters overseas)."""
+    return insee_code[:3] if insee_code.startswith("97") else insee_code[:2]
+
+
 class CommuneKind(models.TextChoices):
     COMMUNE = "commune", _("commune")
     ARRONDISSEMENT = "arrondissement", _("arrondissement municipal")

@@ -53,6 +53,7 @@ def nearest_structures(
 ) -> list[NearbyStructure]:
     """The nearest active structures (covering ``need``) within ``radius_km``, nearest first."""
     radius_km = min(max(radius_km, 0.0), MAX_RADIUS_KM)
+    limit = min(max(limit, 1), MAX_LIMIT)
     candidates = structures_within(latitude=latitude, longitude=longitude, radius_km=radius_km)
     if need is not None:
         candidates = candidates.covering(need)
@@ -72,6 +73,6 @@ def nearest_structures(
         if open_now and is_open is not True:
             continue
         results.append(NearbyStructure(structure, round(distance, 3), is_open, next_opening))
-        if len(results) >= min(limit, MAX_LIMIT):
+        if len(results) >= limit:
             break
     return results

@@ -18,7 +18,7 @@ from aiguillage.accounts.services import add_staff_member, grant_habilitation
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.core.demo import data
 from aiguillage.core.models import Network, Site
-from aiguillage.directory.models import Commune, Structure
+from aiguillage.directory.models import Commune, Structure, department_of
 
 DEMO_SOURCE = "demo"
 
@@ -109,7 +109,7 @@ def seed_demo(*, today: datetime.date) -> DemoSummary:
         commune = Commune(
             insee_code=row["insee"],
             name=row["name"],
-            department=row["insee"][:2],
+            department=department_of(row["insee"]),
             postcode=row["postcode"],
             postcodes=[row["postcode"]],
             latitude=row["latitude"],

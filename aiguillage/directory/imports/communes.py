@@ -17,7 +17,7 @@ from django.utils import timezone
 from aiguillage.core.validators import is_valid_insee_code
 from aiguillage.directory.imports.report import ImportReport, RowError
 from aiguillage.directory.imports.tabular import open_table, read_text
-from aiguillage.directory.models import Commune, CommuneKind
+from aiguillage.directory.models import Commune, CommuneKind, department_of
 
 ALIASES = {
     "insee": ("code_insee", "insee_com", "code_commune_insee", "codgeo", "com"),
@@ -61,7 +61,7 @@ class CommuneRow:
 
     @property
     def department(self) -> str:
-        return self.insee_code[:3] if self.insee_code.startswith("97") else self.insee_code[:2]
+        return department_of(self.insee_code)
 
     def values(self) -> dict:
         return {name: getattr(self, name) for name in UPDATABLE}
@@ -164,7 +164,7 @@ def import_communes(
         to_create, to_update = [], []
         for code, row in parsed.items():
             commune = existing.get(code)
-            values = row.values() | {"department": row.department}
+            values = row.values()
             if commune is None:
                 to_create.append(Commune(insee_code=code, **values))
             elif any(getattr(commune, k) != v for k, v in values.items()):

@@ -17,7 +17,6 @@ csv.field_size_limit(1_000_000)
 
 @dataclass(frozen=True)
 class Table:
-    header: list[str]
     columns: dict[str, str]  # canonical name -> column name in the file
     rows: Iterator[tuple[int, dict[str, str]]]  # (line number, canonical name -> value)
 
@@ -73,7 +72,7 @@ def open_table(
         )
         raise UnreadableFile(f"{name}: missing required column(s): {expected}")
     index = {canonical: header.index(column) for canonical, column in columns.items()}
-    return Table(header=header, columns=columns, rows=_rows(reader, index, len(header), name))
+    return Table(columns=columns, rows=_rows(reader, index, len(header), name))
 
 
 def _rows(reader, index: dict[str, int], width: int, name: str):
