@@ -25,17 +25,33 @@ class StructureQuerySet(models.QuerySet):
     def covering(self, need) -> StructureQuerySet:
         return self.filter(covered_needs=need)
 
+    def from_source(self, source: str) -> StructureQuerySet:
+        return self.filter(source=source)
+
+    def canonical(self) -> StructureQuerySet:
+        """One row per place: rows linked to the same place from another source are hidden."""
+        return self.filter(duplicate_of__isnull=True)
+
 
 class Structure(TimestampedModel):
+    """A place that receives the public (a lieu, a France services, a CAF agency...).
+
+    Holds the fields of both standards. Lists hold the standards' own codes or labels
+    (see ``vocabularies``) so that exports give back exactly what was imported.
+    """
+
     name = models.CharField(_("nom"), max_length=250)
     typology = models.CharField(
-        _("type"), max_length=100, blank=True, help_text=_("France services, CAF, CCAS…")
+        _("type"), max_length=250, blank=True, help_text=_("France services, CAF, CCAS…")
     )
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, help_text=_("ou SIREN"))
+    rna = models.CharField(_("RNA"), max_length=10, blank=True)
     reseaux_porteurs = models.JSONField(
         _("réseaux porteurs (data·inclusion)"), default=list, blank=True
     )
+    parent_name = models.CharField(_("structure parente"), max_length=250, blank=True)
     address = models.CharField(_("adresse"), max_length=250)
+    address_complement = models.CharField(_("complément d'adresse"), max_length=250, blank=True)
     postcode = models.CharField(_("code postal"), max_length=5, validators=[validate_postcode])
     commune_name = models.CharField(_("commune"), max_length=150)
     commune_insee = models.CharField(
@@ -53,9 +69,14 @@ class Structure(TimestampedModel):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    is_mobile = models.BooleanField(
+        _("itinérant"), default=False, help_text=_("Bus numérique, permanences itinérantes…")
+    )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("site web"), blank=True)
+    website = models.URLField(_("site web"), blank=True, max_length=500)
+    other_emails = models.JSONField(_("autres e-mails"), default=list, blank=True)
+    other_websites = models.JSONField(_("autres sites web"), default=list, blank=True)
     opening_hours = models.CharField(
         _("horaires (OpenStreetMap)"),
         max_length=500,
@@ -63,13 +84,58 @@ class Structure(TimestampedModel):
         help_text=_("Conservés tels quels même s'ils sont illisibles ; voir l'indicateur."),
     )
     opening_hours_valid = models.BooleanField(_("horaires lisibles"), default=True)
+    summary = models.TextField(_("résumé"), blank=True)
     description = models.TextField(_("présentation"), blank=True)
+    programmes = models.JSONField(
+        _("dispositifs et programmes nationaux"), default=list, blank=True
+    )
+    labels = models.JSONField(_("formations et labels"), default=list, blank=True)
+    other_labels = models.CharField(_("autres formations et labels"), max_length=500, blank=True)
+    lieux_services = models.JSONField(_("services (standard des lieux)"), default=list, blank=True)
+    thematiques = models.JSONField(_("thématiques data·inclusion"), default=list, blank=True)
+    publics = models.JSONField(_("publics spécifiquement adressés"), default=list, blank=True)
+    specific_support = models.JSONField(_("prise en charge spécifique"), default=list, blank=True)
+    fees = models.JSONField(_("frais à charge"), default=list, blank=True)
+    access_modalities = models.JSONField(_("modalités d'accès"), default=list, blank=True)
+    accompaniment_modalities = models.JSONField(
+        _("modalités d'accompagnement"), default=list, blank=True
+    )
+    reception_modes = models.JSONField(_("modes d'accueil"), default=list, blank=True)
+    booking_url = models.URLField(_("prise de rendez-vous en ligne"), blank=True, max_length=500)
+    accessibility_url = models.URLField(_("fiche acceslibre"), blank=True, max_length=500)
     covered_needs = models.ManyToManyField(
         "catalog.Need", blank=True, related_name="structures", verbose_name=_("besoins traités")
     )
+    general_help = models.BooleanField(
+        _("aide générale aux démarches"),
+        default=False,
+        help_text=_("Aide pour toute démarche en ligne, sans compétence propre à un organisme."),
+    )
+    covered_needs_edited = models.BooleanField(
+        _("besoins traités modifiés à la main"),
+        default=False,
+        help_text=_("Un import ne recalcule plus les besoins traités de cette structure."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("même lieu que"),
+    )
+    producer = models.CharField(
+        _("producteur de la donnée"),
+        max_length=150,
+        blank=True,
+        help_text=_("Qui a collecté la fiche."),
+    )
     source = models.CharField(_("source"), max_length=60, default=MANUAL_SOURCE)
     source_id = models.CharField(_("identifiant dans la source"), max_length=120)
+    source_url = models.URLField(_("fiche dans la source"), blank=True, max_length=500)
     source_updated_at = models.DateField(_("mise à jour dans la source"), null=True, blank=True)
+    source_hash = models.CharField(_("empreinte de la ligne importée"), max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("importée le"), null=True, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
 
     objects = StructureQuerySet.as_manager()
@@ -86,11 +152,78 @@ class Structure(TimestampedModel):
                 field="commune_insee", name="structure_commune_insee_format", blank=True
             ),
             coordinates_in_range(name="structure_coordinates_in_range", nullable=True),
+            models.CheckConstraint(
+                condition=~models.Q(duplicate_of=models.F("pk")),
+                name="structure_not_duplicate_of_itself",
+            ),
         ]
         indexes = [models.Index(fields=["latitude", "longitude"], name="structure_lat_lon")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.commune_name})"
+
+    @property
+    def place_id(self) -> int:
+        """The id the desk shows for this place, whichever source the row came from."""
+        return self.duplicate_of_id or self.pk
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self) -> ServiceQuerySet:
+        return self.filter(is_active=True, structure__is_active=True)
+
+
+class Service(TimestampedModel):
+    """What a structure offers (data·inclusion ``service``): one help, its terms and needs."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="services", verbose_name=_("structure")
+    )
+    name = models.CharField(_("nom"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("type de service"), max_length=40, blank=True)
+    thematiques = models.JSONField(_("thématiques data·inclusion"), default=list, blank=True)
+    publics = models.JSONField(_("publics"), default=list, blank=True)
+    publics_details = models.TextField(_("précisions sur les publics"), blank=True)
+    fees = models.JSONField(_("frais"), default=list, blank=True)
+    fees_details = models.TextField(_("précisions sur les frais"), blank=True)
+    access_conditions = models.TextField(_("conditions d'accès"), blank=True)
+    reception_modes = models.JSONField(_("modes d'accueil"), default=list, blank=True)
+    mobilisation_modes = models.JSONField(_("modes de mobilisation"), default=list, blank=True)
+    mobilisable_by = models.JSONField(_("mobilisable par"), default=list, blank=True)
+    mobilisation_details = models.TextField(_("précisions sur la mobilisation"), blank=True)
+    booking_url = models.URLField(_("lien de mobilisation"), blank=True, max_length=500)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    contact_name = models.CharField(
+        _("contact professionnel"), max_length=150, blank=True, help_text=_("Jamais un usager.")
+    )
+    opening_hours = models.CharField(_("horaires (OpenStreetMap)"), max_length=500, blank=True)
+    opening_hours_valid = models.BooleanField(_("horaires lisibles"), default=True)
+    eligibility_zone = models.JSONField(_("zone d'éligibilité"), default=list, blank=True)
+    covered_needs = models.ManyToManyField(
+        "catalog.Need", blank=True, related_name="services", verbose_name=_("besoins traités")
+    )
+    source = models.CharField(_("source"), max_length=60, default=MANUAL_SOURCE)
+    source_id = models.CharField(_("identifiant dans la source"), max_length=160)
+    source_url = models.URLField(_("fiche dans la source"), blank=True, max_length=500)
+    source_updated_at = models.DateField(_("mise à jour dans la source"), null=True, blank=True)
+    source_hash = models.CharField(_("empreinte de la ligne importée"), max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("importé le"), null=True, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="service_unique_source_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def department_of(insee_code: str) -> str:

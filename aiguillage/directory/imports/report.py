@@ -22,14 +22,15 @@ class UnreadableFile(Exception):
 
 @dataclass(frozen=True)
 class RowError:
-    line: int  # 1-based line number in the file (the header is line 1)
+    line: int  # 1-based: the line in a CSV (header is line 1), the item in a JSON list
     field: str
     reason: str
     value: str = ""
+    unit: str = "line"
 
     def __str__(self) -> str:
         shown = f" ({self.value!r})" if self.value else ""
-        return f"line {self.line}: {self.field}{shown}: {self.reason}"
+        return f"{self.unit} {self.line}: {self.field}{shown}: {self.reason}"
 
 
 @dataclass

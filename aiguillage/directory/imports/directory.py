@@ -1,0 +1,153 @@
+"""Import a directory file (lieux standard, data·inclusion, France services) in one go.
+
+Recognise the format, parse and check every row, write in one transaction, retire
+what the source no longer lists, link places known from two sources. A dry run (and
+``strict`` with a bad row) does all of that, then rolls back: its report is exactly
+what a real run would do.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.db import transaction
+
+from aiguillage.directory.imports import data_inclusion, france_services, lieux
+from aiguillage.directory.imports.engine import (
+    BatchWriter,
+    link_same_places,
+    refresh_from_services,
+)
+from aiguillage.directory.imports.report import ImportReport, UnreadableFile
+from aiguillage.directory.imports.tabular import DELIMITERS, read_text
+from aiguillage.directory.models import Service, Structure
+from aiguillage.directory.needs import load_need_mapping
+
+AUTO = "auto"
+FORMATS = (AUTO, lieux.FORMAT, data_inclusion.FORMAT, france_services.FORMAT)
+DEFAULT_SOURCES = {
+    lieux.FORMAT: "lieux-mediation-numerique",
+    data_inclusion.FORMAT: "data-inclusion",
+    france_services.FORMAT: "france-services",
+}
+MAX_SOURCE_LENGTH = 60
+
+
+def detect_format(text: str, *, name: str) -> str:
+    """Which standard a file follows, from its first character or its header."""
+    start = text.lstrip()[:1]
+    if start in ("[", "{"):
+        return data_inclusion.FORMAT
+    first_line = text.split("\n", 1)[0]
+    try:
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        delimiter = ","
+    header = {h.strip().lower() for h in next(csv.reader([first_line], delimiter=delimiter), [])}
+    if header >= france_services.SIGNATURE:
+        return france_services.FORMAT
+    if header >= lieux.SIGNATURE:
+        return lieux.FORMAT
+    shown = ", ".join(sorted(header)[:8])
+    raise UnreadableFile(
+        f"{name}: not a file of a known directory standard (columns: {shown}); "
+        f"choose the format with --format ({', '.join(FORMATS[1:])})"
+    )
+
+
+def import_directory(
+    path: Path,
+    *,
+    file_format: str = AUTO,
+    source: str = "",
+    dry_run: bool = False,
+    strict: bool = False,
+) -> ImportReport:
+    if file_format not in FORMATS:
+        raise UnreadableFile(f"unknown format {file_format!r}; one of {', '.join(FORMATS)}")
+    text = read_text(path)
+    if not text.strip():
+        raise UnreadableFile(f"{path.name} is empty")
+    if file_format == AUTO:
+        file_format = detect_format(text, name=path.name)
+    source = (source or DEFAULT_SOURCES[file_format]).strip()
+    if not source or len(source) > MAX_SOURCE_LENGTH:
+        raise UnreadableFile(f"the source name must have 1 to {MAX_SOURCE_LENGTH} characters")
+    report = ImportReport(source=source, dry_run=dry_run)
+    with transaction.atomic():
+        if file_format == data_inclusion.FORMAT:
+            _import_data_inclusion(text, name=path.name, source=source, report=report)
+        else:
+            module = lieux if file_format == lieux.FORMAT else france_services
+            _import_places(module, text, name=path.name, source=source, report=report)
+        report.skipped = len(report.errors)
+        if dry_run or (strict and report.errors):
+            transaction.set_rollback(True)
+        else:
+            report.committed = True
+    return report
+
+
+def _import_places(module, text: str, *, name: str, source: str, report: ImportReport) -> None:
+    mapping = load_need_mapping()
+    writer = BatchWriter(Structure, source, report, mapping, fields=module.FIELDS)
+    unreadable_hours = 0
+    for record in module.parse(
+        text, name=name, report=report, mapping=mapping, seen=writer.mark_seen
+    ):
+        unreadable_hours += not record.values["opening_hours_valid"]
+        writer.add(record)
+    writer.flush()
+    if report.rows == 0:
+        raise UnreadableFile(f"{name} has a header but no rows")
+    writer.retire_absent()
+    _note_links(report, link_same_places(source, writer.touched))
+    if unreadable_hours:
+        report.notes.append(
+            f"{unreadable_hours} rows have opening hours that are not OpenStreetMap syntax: "
+            "kept as typed and flagged"
+        )
+
+
+def _import_data_inclusion(text: str, *, name: str, source: str, report: ImportReport) -> None:
+    document = data_inclusion.load(text, name=name)
+    mapping = load_need_mapping()
+    if document.structures:
+        writer = BatchWriter(
+            Structure, source, report, mapping, fields=data_inclusion.STRUCTURE_FIELDS
+        )
+        for record in data_inclusion.parse_items(
+            document.structures, kind="structure", report=report, seen=writer.mark_seen
+        ):
+            writer.add(record)
+        writer.flush()
+        writer.retire_absent()
+        refresh_from_services(writer.touched, mapping)
+        _note_links(report, link_same_places(source, writer.touched))
+    if document.services:
+        services = BatchWriter(
+            Service, source, report, mapping, fields=data_inclusion.SERVICE_FIELDS
+        )
+        for record in data_inclusion.parse_items(
+            document.services, kind="service", report=report, seen=services.mark_seen
+        ):
+            services.add(record)
+        services.flush()
+        changed = services.touched + services.retire_absent()
+        affected = set()
+        for start in range(0, len(changed), 1000):
+            chunk = changed[start : start + 1000]
+            affected |= set(
+                Service.objects.filter(pk__in=chunk).values_list("structure_id", flat=True)
+            )
+        refresh_from_services(affected, mapping)
+    if report.rows == 0:
+        raise UnreadableFile(f"{name} holds no items")
+
+
+def _note_links(report: ImportReport, changed: int) -> None:
+    if changed:
+        report.notes.append(
+            f"{changed} places linked to (or unlinked from) the same place in another source"
+        )

@@ -1,0 +1,360 @@
+"""Writing parsed directory rows: create, update in place, leave alone, retire.
+
+Every format's parser yields records (one cleaned row each); this module does the
+rest the same way for all of them, in batches so that a national file stays within a
+few hundred MiB: a row whose fingerprint (its cleaned values and derived needs) is
+the one stored is "unchanged" and costs no write; a row of the source that the file
+no longer has is marked inactive, never deleted; places found in two sources are
+linked so the desk shows them once. The caller holds the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+from django.utils import timezone
+from rapidfuzz import fuzz
+
+from aiguillage.catalog.search import normalize
+from aiguillage.core.geo import haversine_km
+from aiguillage.directory.imports.report import ImportReport, RowError
+from aiguillage.directory.models import Service, Structure
+from aiguillage.directory.needs import FRANCE_SERVICES_BOUQUET, NeedMapping
+
+BATCH_SIZE = 1000
+SAME_PLACE_KM = 0.05
+SAME_NAME_SCORE = 92
+FRANCE_SERVICES_PROGRAMME = "France Services"
+# Fields a structure's covered needs are derived from.
+DERIVATION_FIELDS = ("thematiques", "lieux_services", "reseaux_porteurs", "programmes")
+
+
+@dataclass(slots=True)
+class Record:
+    """One cleaned row: the values to store, keyed by model field name."""
+
+    line: int
+    source_id: str
+    values: dict[str, Any]
+    parent_source_id: str = ""  # services: the structure's id in the same source
+
+
+def fingerprint(values: dict[str, Any], need_ids: Iterable[int]) -> str:
+    payload = json.dumps(
+        [values, sorted(need_ids)], sort_keys=True, default=str, ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def structure_need_ids(values: dict[str, Any], mapping: NeedMapping) -> frozenset[int]:
+    operators = (
+        FRANCE_SERVICES_BOUQUET if FRANCE_SERVICES_PROGRAMME in values.get("programmes", ()) else ()
+    )
+    return mapping.needs_for(
+        thematiques=values.get("thematiques", ()),
+        lieux_services=values.get("lieux_services", ()),
+        reseaux=values.get("reseaux_porteurs", ()),
+        operators=operators,
+    )
+
+
+def service_need_ids(values: dict[str, Any], mapping: NeedMapping) -> frozenset[int]:
+    return mapping.needs_for(thematiques=values.get("thematiques", ()))
+
+
+@dataclass
+class _Existing:
+    pk: int
+    source_hash: str
+    is_active: bool
+    needs_edited: bool
+    derivation: dict[str, Any]
+
+
+@dataclass
+class BatchWriter:
+    """Feeds records of one model and one source to the database, a batch at a time."""
+
+    model: type[Model]
+    source: str
+    report: ImportReport
+    mapping: NeedMapping
+    fields: tuple[str, ...]  # the model fields this format sets
+    now: Any = field(default_factory=timezone.now)
+    seen: dict[str, int] = field(default_factory=dict)  # source_id -> line
+    touched: list[int] = field(default_factory=list)  # pks created or updated
+    _batch: list[Record] = field(default_factory=list)
+    _parents: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_service(self) -> bool:
+        return self.model is Service
+
+    def add(self, record: Record) -> None:
+        first = self.seen.get(record.source_id)
+        if first is not None:
+            self.report.reject(
+                RowError(
+                    record.line, "id", f"duplicate id, first seen on line {first}", record.source_id
+                )
+            )
+            return
+        self.seen[record.source_id] = record.line
+        self._batch.append(record)
+        if len(self._batch) >= BATCH_SIZE:
+            self.flush()
+
+    def mark_seen(self, source_id: str, line: int) -> None:
+        """A bad row whose id is known: not imported, but not retired either."""
+        self.seen.setdefault(source_id, line)
+
+    def flush(self) -> None:
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        if self.is_service:
+            batch = self._attach_parents(batch)
+        existing = self._existing([r.source_id for r in batch])
+        to_create, to_update, needs = [], [], {}
+        for record in batch:
+            found = existing.get(record.source_id)
+            need_ids = self._need_ids(record, found)
+            digest = fingerprint(record.values, need_ids)
+            if found is not None and found.source_hash == digest and found.is_active:
+                self.report.unchanged += 1
+                continue
+            obj = self.model(
+                source=self.source,
+                source_id=record.source_id,
+                source_hash=digest,
+                imported_at=self.now,
+                is_active=True,
+                **record.values,
+            )
+            if self.is_service:
+                obj.structure_id = self._parents[record.parent_source_id]
+            if found is None:
+                to_create.append((obj, need_ids))
+            else:
+                obj.pk = found.pk
+                to_update.append(obj)
+                if not found.needs_edited:
+                    needs[found.pk] = need_ids
+        created = self.model.objects.bulk_create([obj for obj, _ in to_create])
+        for obj, (_, need_ids) in zip(created, to_create, strict=True):
+            needs[obj.pk] = need_ids
+        update_fields = [*self.fields, "source_hash", "imported_at", "is_active"]
+        if self.is_service:
+            update_fields.append("structure")
+        self.model.objects.bulk_update(to_update, update_fields)
+        self._replace_needs(needs)
+        self.report.created += len(created)
+        self.report.updated += len(to_update)
+        self.touched.extend([obj.pk for obj in created] + [obj.pk for obj in to_update])
+
+    def _attach_parents(self, batch: list[Record]) -> list[Record]:
+        wanted = {r.parent_source_id for r in batch} - self._parents.keys()
+        if wanted:
+            self._parents.update(
+                Structure.objects.filter(source=self.source, source_id__in=wanted).values_list(
+                    "source_id", "pk"
+                )
+            )
+        kept = []
+        for record in batch:
+            if record.parent_source_id in self._parents:
+                kept.append(record)
+            else:
+                del self.seen[record.source_id]
+                self.report.reject(
+                    RowError(
+                        record.line,
+                        "structure_id",
+                        f"no structure with this id in source {self.source!r}; "
+                        "import the structures first",
+                        record.parent_source_id,
+                    )
+                )
+        return kept
+
+    def _existing(self, source_ids: list[str]) -> dict[str, _Existing]:
+        columns = ["source_id", "pk", "source_hash", "is_active"]
+        if not self.is_service:
+            columns += ["covered_needs_edited", *DERIVATION_FIELDS]
+        rows = self.model.objects.filter(source=self.source, source_id__in=source_ids)
+        found = {}
+        for row in rows.values(*columns):
+            found[row["source_id"]] = _Existing(
+                pk=row["pk"],
+                source_hash=row["source_hash"],
+                is_active=row["is_active"],
+                needs_edited=row.get("covered_needs_edited", False),
+                derivation={k: row[k] for k in DERIVATION_FIELDS if k in row},
+            )
+        return found
+
+    def _need_ids(self, record: Record, found: _Existing | None) -> frozenset[int]:
+        if self.is_service:
+            return service_need_ids(record.values, self.mapping)
+        values = {**(found.derivation if found else {}), **record.values}
+        return structure_need_ids(values, self.mapping)
+
+    def _replace_needs(self, needs: dict[int, frozenset[int]]) -> None:
+        if not needs:
+            return
+        through = self.model.covered_needs.through
+        owner = "service_id" if self.is_service else "structure_id"
+        through.objects.filter(**{f"{owner}__in": list(needs)}).delete()
+        through.objects.bulk_create(
+            [through(**{owner: pk, "need_id": need}) for pk, ids in needs.items() for need in ids],
+            batch_size=5000,
+        )
+
+    def retire_absent(self) -> list[int]:
+        """Rows of this source that the file no longer has become inactive."""
+        active = self.model.objects.filter(source=self.source, is_active=True)
+        gone = [pk for pk, sid in active.values_list("pk", "source_id") if sid not in self.seen]
+        for start in range(0, len(gone), BATCH_SIZE):
+            chunk = gone[start : start + BATCH_SIZE]
+            self.model.objects.filter(pk__in=chunk).update(is_active=False, imported_at=self.now)
+            if not self.is_service:  # a retired place no longer stands for its twins
+                Structure.objects.filter(duplicate_of__in=chunk).update(duplicate_of=None)
+        self.report.inactive += len(gone)
+        return gone
+
+
+def refresh_from_services(structure_ids: Iterable[int], mapping: NeedMapping) -> None:
+    """A structure described by services (data·inclusion) shows what they offer.
+
+    Its thématiques and reception modes are the union of its active services', and its
+    covered needs follow (unless staff edited them).
+    """
+    ids = list(set(structure_ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        offered: dict[int, dict[str, list[str]]] = defaultdict(
+            lambda: {"thematiques": [], "reception_modes": []}
+        )
+        services = Service.objects.filter(structure_id__in=chunk, is_active=True)
+        for structure_id, thematiques, modes in services.values_list(
+            "structure_id", "thematiques", "reception_modes"
+        ):
+            for key, values in (("thematiques", thematiques), ("reception_modes", modes)):
+                target = offered[structure_id][key]
+                target.extend(v for v in values if v not in target)
+        structures = list(Structure.objects.filter(pk__in=chunk))
+        needs = {}
+        for structure in structures:
+            structure.thematiques = sorted(offered[structure.pk]["thematiques"])
+            structure.reception_modes = sorted(offered[structure.pk]["reception_modes"])
+            structure.general_help = mapping.is_general_help(
+                thematiques=structure.thematiques, lieux_services=structure.lieux_services
+            )
+            if not structure.covered_needs_edited:
+                needs[structure.pk] = structure_need_ids(
+                    {k: getattr(structure, k) for k in DERIVATION_FIELDS}, mapping
+                )
+        Structure.objects.bulk_update(
+            structures, ["thematiques", "reception_modes", "general_help"]
+        )
+        through = Structure.covered_needs.through
+        through.objects.filter(structure_id__in=list(needs)).delete()
+        through.objects.bulk_create(
+            [through(structure_id=pk, need_id=n) for pk, ids in needs.items() for n in ids],
+            batch_size=5000,
+        )
+
+
+@dataclass(frozen=True)
+class _Place:
+    pk: int
+    source: str
+    name: str
+    siret: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    duplicate_of_id: int | None
+
+
+PLACE_COLUMNS = (
+    "pk", "source", "name", "siret", "address", "latitude", "longitude", "duplicate_of_id",
+)  # fmt: skip
+
+
+def _cell(latitude: float, longitude: float) -> tuple[int, int]:
+    return int(latitude * 100 // 1), int(longitude * 100 // 1)
+
+
+def link_same_places(source: str, touched: Iterable[int]) -> int:
+    """Link each touched structure to the same place already known from another source.
+
+    Same place: same SIRET and same address, or the same name (normalised, near
+    identical) within 50 m. The place known first stays the one the desk shows.
+    Returns how many rows were linked or unlinked.
+    """
+    touched_ids = set(touched)
+    if not touched_ids:
+        return 0
+    columns = (
+        "pk",
+        "source",
+        "name",
+        "siret",
+        "address",
+        "latitude",
+        "longitude",
+        "duplicate_of_id",
+    )
+    others_by_key: dict[tuple[str, str], _Place] = {}
+    grid: dict[tuple[int, int], list[_Place]] = defaultdict(list)
+    others = Structure.objects.active().exclude(source=source).filter(duplicate_of__isnull=True)
+    for row in others.values_list(*columns):
+        place = _Place(row[0], row[1], normalize(row[2]), row[3], normalize(row[4]), *row[5:])
+        if place.siret:
+            others_by_key.setdefault((place.siret, place.address), place)
+        if place.latitude is not None:
+            grid[_cell(place.latitude, place.longitude)].append(place)
+    if not others_by_key and not grid:
+        mine = Structure.objects.filter(pk__in=touched_ids, duplicate_of__isnull=False)
+        return mine.update(duplicate_of=None)
+    changed = []
+    mine = Structure.objects.filter(pk__in=touched_ids).values_list(*columns)
+    for row in mine.iterator(chunk_size=BATCH_SIZE):
+        place = _Place(row[0], row[1], normalize(row[2]), row[3], normalize(row[4]), *row[5:])
+        match = _same_place(place, others_by_key, grid)
+        target = match.pk if match is not None and match.pk < place.pk else None
+        if target != place.duplicate_of_id:
+            changed.append(Structure(pk=place.pk, duplicate_of_id=target))
+    Structure.objects.bulk_update(changed, ["duplicate_of"], batch_size=BATCH_SIZE)
+    return len(changed)
+
+
+def _same_place(
+    place: _Place,
+    by_key: dict[tuple[str, str], _Place],
+    grid: dict[tuple[int, int], list[_Place]],
+) -> _Place | None:
+    if place.siret and (place.siret, place.address) in by_key:
+        return by_key[(place.siret, place.address)]
+    if place.latitude is None:
+        return None
+    row, col = _cell(place.latitude, place.longitude)
+    for d_row in (-1, 0, 1):
+        for d_col in (-1, 0, 1):
+            for other in grid.get((row + d_row, col + d_col), ()):
+                if (
+                    fuzz.token_sort_ratio(place.name, other.name) >= SAME_NAME_SCORE
+                    and haversine_km(
+                        place.latitude, place.longitude, other.latitude, other.longitude
+                    )
+                    <= SAME_PLACE_KM
+                ):
+                    return other
+    return None
