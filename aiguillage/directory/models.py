@@ -7,6 +7,7 @@ that network. Every row keeps its provenance so that re-imports update in place.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -286,3 +287,171 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.insee_code})"
+
+
+class ServedCommune(models.Model):
+    """A commune of a network's territory (set by its coordinator, e.g. its EPCI).
+
+    The territorial coverage is computed over these communes.
+    """
+
+    network = models.ForeignKey(
+        "core.Network", on_delete=models.CASCADE, related_name="served_communes"
+    )
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("commune desservie")
+        verbose_name_plural = _("communes desservies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "commune"], name="served_commune_unique_per_network"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.commune)
+
+
+class PriorityNeed(models.Model):
+    """A need the coordinator wants partners for (the partner finder searches these)."""
+
+    network = models.ForeignKey(
+        "core.Network", on_delete=models.CASCADE, related_name="priority_needs"
+    )
+    need = models.ForeignKey("catalog.Need", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("besoin prioritaire")
+        verbose_name_plural = _("besoins prioritaires")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "need"], name="priority_need_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.need)
+
+
+class PartnershipStatus(models.TextChoices):
+    PROSPECT = "prospect", _("à contacter")
+    ACTIVE = "active", _("actif")
+    PAUSED = "paused", _("en pause")
+    ENDED = "ended", _("terminé")
+
+
+class ReferralChannel(models.TextChoices):
+    PHONE = "phone", _("téléphone")
+    EMAIL = "email", _("e-mail")
+    ONLINE_FORM = "online_form", _("formulaire en ligne")
+    PRINTED_SLIP = "printed_slip", _("fiche d'orientation imprimée")
+    ON_SITE_PERMANENCE = "on_site_permanence", _("permanence sur place")
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def of_network(self, network) -> PartnershipQuerySet:
+        return self.filter(network=network)
+
+    def current(self) -> PartnershipQuerySet:
+        return self.filter(status__in=[PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED])
+
+
+class Partnership(TimestampedModel):
+    """What one network has agreed with one structure. Owned by the network."""
+
+    network = models.ForeignKey(
+        "core.Network", on_delete=models.CASCADE, related_name="partnerships"
+    )
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name=_("structure"),
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=PartnershipStatus.choices,
+        default=PartnershipStatus.PROSPECT,
+    )
+    referral_channel = models.CharField(
+        _("canal d'orientation"), max_length=30, choices=ReferralChannel.choices, blank=True
+    )
+    agreement_start = models.DateField(_("début de la convention"), null=True, blank=True)
+    agreement_end = models.DateField(_("fin de la convention"), null=True, blank=True)
+    reference_needs = models.ManyToManyField(
+        "catalog.Need",
+        blank=True,
+        related_name="+",
+        verbose_name=_("besoins dont il est la référence"),
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Sur le partenariat, jamais sur un usager.")
+    )
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partenariat")
+        verbose_name_plural = _("partenariats")
+        ordering = ["structure__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "structure"], name="partnership_unique_per_network"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PartnershipStatus.values),
+                name="partnership_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(referral_channel="")
+                | models.Q(referral_channel__in=ReferralChannel.values),
+                name="partnership_referral_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agreement_start__isnull=True)
+                | models.Q(agreement_end__isnull=True)
+                | models.Q(agreement_end__gte=models.F("agreement_start")),
+                name="partnership_agreement_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.structure)
+
+
+class PartnerContact(models.Model):
+    """A person at the partner structure (work contact details only, never a visitor)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("nom"), max_length=150)
+    job_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail professionnel"), blank=True)
+    phone = models.CharField(_("téléphone professionnel"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact partenaire")
+        verbose_name_plural = _("contacts partenaires")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnershipChange(models.Model):
+    """One change to a partnership, kept as it happened (who, when, what: field → old, new)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="history")
+    changed_at = models.DateTimeField(_("le"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary = models.CharField(_("résumé"), max_length=250)
+    changes = models.JSONField(_("modifications"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("modification de partenariat")
+        verbose_name_plural = _("modifications de partenariat")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary
