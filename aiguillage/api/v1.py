@@ -6,6 +6,7 @@ Aiguillage serves nothing from outside.
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -13,6 +14,7 @@ from ninja.errors import HttpError
 from aiguillage.api.schemas import (
     NeedOut,
     NeedSearchOut,
+    ServiceOut,
     SiteListOut,
     SiteOut,
     StructureDetailOut,
@@ -22,8 +24,9 @@ from aiguillage.api.schemas import (
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.selectors import search_needs
 from aiguillage.core.selectors import public_sites
-from aiguillage.directory.models import Commune, Structure
+from aiguillage.directory.models import Commune, Service, Structure
 from aiguillage.directory.selectors import MAX_RADIUS_KM, nearest_structures
+from aiguillage.directory.vocabularies import DI_THEMATIQUES, LIEUX_SERVICES
 
 api = NinjaAPI(
     title="Aiguillage API",
@@ -101,10 +104,15 @@ def structures(
     radius_km: float = 30.0,
     limit: int = 10,
     need: str = "",
+    thematique: str = "",
+    service: str = "",
     open_now: bool = False,
 ):
-    """Active structures within `radius_km` of the point, nearest first, with the exact
-    great-circle distance and whether they are open now (Europe/Paris time)."""
+    """Active places within `radius_km` of the point, nearest first, each place once,
+    with the exact great-circle distance and whether they are open now (Europe/Paris).
+
+    Filters: `need` (a catalog slug), `thematique` (a data·inclusion v1 code), `service`
+    (a service label of the standard des lieux de médiation numérique)."""
     latitude, longitude = _point(near, commune)
     if not 0 < radius_km <= MAX_RADIUS_KM:
         raise HttpError(400, f"radius_km must be between 0 and {MAX_RADIUS_KM:g}")
@@ -113,12 +121,20 @@ def structures(
         need_obj = Need.objects.active().filter(slug=need).first()
         if need_obj is None:
             raise HttpError(404, f"unknown need {need!r} (see /api/v1/needs)")
+    if thematique and thematique not in DI_THEMATIQUES:
+        raise HttpError(400, f"unknown data·inclusion thématique {thematique!r}")
+    if service and service not in LIEUX_SERVICES:
+        raise HttpError(
+            400, f"unknown lieux service {service!r}; one of: {', '.join(LIEUX_SERVICES)}"
+        )
     found = nearest_structures(
         latitude=latitude,
         longitude=longitude,
         radius_km=radius_km,
         now=timezone.localtime(),
         need=need_obj,
+        thematique=thematique,
+        lieux_service=service,
         open_now=open_now,
         limit=limit,
     )
@@ -139,6 +155,12 @@ def structures(
                 distance_km=r.distance_km,
                 open_now=r.open_now,
                 next_opening=r.next_opening,
+                place_id=r.structure.place_id,
+                reception_modes=r.structure.reception_modes,
+                specific_support=r.structure.specific_support,
+                thematiques=r.structure.thematiques,
+                lieux_services=r.structure.lieux_services,
+                general_help=r.structure.general_help,
             )
             for r in found
         ]
@@ -152,9 +174,46 @@ def structures(
     tags=["directory"],
 )
 def structure(request, structure_id: int):
-    found = Structure.objects.filter(pk=structure_id).prefetch_related("covered_needs").first()
+    found = (
+        Structure.objects.filter(pk=structure_id)
+        .prefetch_related(
+            "covered_needs",
+            Prefetch(
+                "services",
+                queryset=Service.objects.filter(is_active=True).prefetch_related("covered_needs"),
+            ),
+        )
+        .first()
+    )
     if found is None:
         raise HttpError(404, "no such structure")
+    same = {
+        name: getattr(found, name)
+        for name in (
+            "rna", "address_complement", "is_mobile", "other_emails", "other_websites",
+            "summary", "programmes", "labels", "lieux_services", "thematiques", "publics",
+            "specific_support", "fees", "access_modalities", "accompaniment_modalities",
+            "reception_modes", "booking_url", "accessibility_url", "general_help",
+            "source_url", "imported_at", "place_id",
+        )
+    }  # fmt: skip
+    services = [
+        ServiceOut(
+            id=s.pk,
+            source_id=s.source_id,
+            name=s.name,
+            description=s.description,
+            kind=s.kind,
+            thematiques=s.thematiques,
+            publics=s.publics,
+            fees=s.fees,
+            reception_modes=s.reception_modes,
+            mobilisation_modes=s.mobilisation_modes,
+            booking_url=s.booking_url,
+            needs=sorted(n.slug for n in s.covered_needs.all()),
+        )
+        for s in found.services.all()
+    ]
     return StructureDetailOut(
         id=found.pk,
         source=found.source,
@@ -178,4 +237,6 @@ def structure(request, structure_id: int):
         needs=sorted(n.slug for n in found.covered_needs.all()),
         source_updated_at=found.source_updated_at,
         is_active=found.is_active,
+        services=services,
+        **same,
     )

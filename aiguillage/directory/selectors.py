@@ -18,6 +18,13 @@ from aiguillage.directory.models import Structure
 
 MAX_RADIUS_KM = 200.0
 MAX_LIMIT = 100
+# What a list of nearby places shows; the page of one place loads the rest.
+LIST_FIELDS = (
+    "id", "name", "source", "source_id", "commune_name", "commune_insee", "latitude",
+    "longitude", "opening_hours", "typology", "address", "postcode", "thematiques",
+    "lieux_services", "reception_modes", "specific_support", "general_help", "duplicate_of_id",
+    "phone", "is_mobile",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,30 +55,42 @@ def nearest_structures(
     radius_km: float,
     now: datetime.datetime,
     need: Need | None = None,
+    thematique: str = "",
+    lieux_service: str = "",
     open_now: bool = False,
     limit: int = 10,
 ) -> list[NearbyStructure]:
-    """The nearest active structures (covering ``need``) within ``radius_km``, nearest first."""
+    """The nearest active places (covering ``need``, a thématique, a lieux service)
+    within ``radius_km``, nearest first, each place once.
+
+    A place known from two sources is two linked rows: the nearest matching row stands
+    for it, so a twin covering the need from its own source still counts.
+    """
     radius_km = min(max(radius_km, 0.0), MAX_RADIUS_KM)
     limit = min(max(limit, 1), MAX_LIMIT)
     candidates = structures_within(latitude=latitude, longitude=longitude, radius_km=radius_km)
     if need is not None:
         candidates = candidates.covering(need)
-    rows = candidates.only(
-        "id", "name", "source", "source_id", "commune_name", "commune_insee",
-        "latitude", "longitude", "opening_hours", "typology", "address", "postcode",
-    )  # fmt: skip
+    rows = candidates.only(*LIST_FIELDS)
     within = []
     for structure in rows:
+        if thematique and thematique not in structure.thematiques:
+            continue
+        if lieux_service and lieux_service not in structure.lieux_services:
+            continue
         distance = haversine_km(latitude, longitude, structure.latitude, structure.longitude)
         if distance <= radius_km:
             within.append((distance, structure.pk, structure))
     within.sort(key=lambda item: (item[0], item[1]))
-    results = []
+    results: list[NearbyStructure] = []
+    places: set[int] = set()
     for distance, _pk, structure in within:
+        if structure.place_id in places:
+            continue
         is_open, next_opening = opening_state(structure.opening_hours, now)
         if open_now and is_open is not True:
             continue
+        places.add(structure.place_id)
         results.append(NearbyStructure(structure, round(distance, 3), is_open, next_opening))
         if len(results) >= limit:
             break

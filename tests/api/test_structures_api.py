@@ -64,3 +64,36 @@ def test_structure_detail(client, taxes):
 def test_openapi_documents_the_directory(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/structures" in paths and "/api/v1/structures/{structure_id}" in paths
+
+
+def test_thematique_and_lieux_service_filters(client):
+    budget = "difficultes-financieres--ameliorer-sa-gestion-budgetaire"
+    with_theme = StructureFactory(latitude=43.735, longitude=3.32, thematiques=[budget])
+    with_service = StructureFactory(
+        latitude=43.736, longitude=3.32, lieux_services=["Aide aux démarches administratives"]
+    )
+    StructureFactory(latitude=43.737, longitude=3.32)
+    by_theme = client.get("/api/v1/structures", {"near": "43.7317,3.3194", "thematique": budget})
+    assert [r["id"] for r in by_theme.json()["results"]] == [with_theme.pk]
+    by_service = client.get(
+        "/api/v1/structures",
+        {"near": "43.7317,3.3194", "service": "Aide aux démarches administratives"},
+    )
+    assert [r["id"] for r in by_service.json()["results"]] == [with_service.pk]
+    unknown = client.get("/api/v1/structures", {"near": "43.7317,3.3194", "thematique": "x"})
+    assert unknown.status_code == 400
+    assert "thématique" in unknown.json()["detail"]
+    bad_service = client.get("/api/v1/structures", {"near": "43.7317,3.3194", "service": "x"})
+    assert bad_service.status_code == 400
+
+
+def test_a_place_known_from_two_sources_is_listed_once(client, taxes):
+    first = StructureFactory(latitude=43.735, longitude=3.32, source="a")
+    twin = StructureFactory(
+        latitude=43.7351, longitude=3.32, source="b", duplicate_of=first, covered_needs=[taxes]
+    )
+    everything = client.get("/api/v1/structures", {"near": "43.7317,3.3194"}).json()["results"]
+    assert [r["place_id"] for r in everything] == [first.pk]
+    # The twin covers the need from its own source: the place is found through it.
+    covering = client.get("/api/v1/structures", {"near": "43.7317,3.3194", "need": taxes.slug})
+    assert [(r["id"], r["place_id"]) for r in covering.json()["results"]] == [(twin.pk, first.pk)]
