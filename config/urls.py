@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("aiguillage.core.urls")),
     path("comptes/", include("aiguillage.accounts.urls")),
     path("catalogue/", include("aiguillage.catalog.urls")),
+    path("r/<slug:network_slug>/annuaire/", include("aiguillage.directory.urls")),
     path("api/v1/", include("aiguillage.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -19,8 +19,8 @@ def nav_section(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
-    if match.app_name == "catalog":
-        return "catalog"
+    if match.app_name in ("catalog", "directory"):
+        return match.app_name
     if match.url_name == "network_home":
         return "home"
     return ""

@@ -24,6 +24,13 @@ def get_network_for_user(user, slug: str) -> Network:
         raise Http404("No such network.") from None
 
 
+def get_membership(*, user, network: Network):
+    """The caller's active membership of ``network`` (None for a superuser without one)."""
+    from aiguillage.accounts.models import Membership
+
+    return Membership.objects.active().filter(user=user, network=network).first()
+
+
 def sites_of_network(network: Network) -> QuerySet[Site]:
     return Site.objects.active().of_network(network).order_by("name")
 

@@ -265,6 +265,12 @@ class Commune(models.Model):
     postcode = models.CharField(_("code postal principal"), max_length=5, blank=True)
     postcodes = models.JSONField(_("codes postaux"), default=list, blank=True)
     other_names = models.JSONField(_("autres noms (communes déléguées)"), default=list, blank=True)
+    search_names = models.TextField(
+        _("noms pour la recherche"),
+        blank=True,
+        editable=False,
+        help_text=_("Les noms sans accents ni majuscules, entre barres : |lodeve|."),
+    )
     latitude = models.FloatField(_("latitude du centre"), null=True, blank=True)
     longitude = models.FloatField(_("longitude du centre"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
@@ -287,6 +293,17 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.insee_code})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_names = commune_search_names(self.name, self.other_names)
+        super().save(*args, **kwargs)
+
+
+def commune_search_names(name: str, other_names: list[str]) -> str:
+    """Every name a visitor may say, normalised, each between bars (``|lodeve|``)."""
+    from aiguillage.catalog.search import normalize
+
+    return "".join(f"|{normalize(n)}|" for n in [name, *other_names])
 
 
 class ServedCommune(models.Model):

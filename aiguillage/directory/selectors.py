@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from aiguillage.catalog.models import Need
+from aiguillage.catalog.search import normalize
 from aiguillage.core.geo import bounding_box, haversine_km
 from aiguillage.core.opening import opening_state
-from aiguillage.directory.models import Structure
+from aiguillage.directory.models import Commune, Service, Structure
 
 MAX_RADIUS_KM = 200.0
 MAX_LIMIT = 100
@@ -95,3 +96,45 @@ def nearest_structures(
         if len(results) >= limit:
             break
     return results
+
+
+def find_communes(query: str, *, limit: int = 10) -> list[Commune]:
+    """Communes matching what the desk typed: an INSEE code, a postcode, or a name
+    (accents, case and hyphens ignored; delegated communes' old names count)."""
+    text = query.strip()[:150]
+    if not text:
+        return []
+    located = Commune.objects.located()
+    if len(text) == 5 and text[:2].isalnum() and text[2:].isdigit():
+        by_code = list(located.filter(insee_code=text.upper()))
+        by_postcode = [c for c in located.filter(postcode=text) if c not in by_code] or [
+            c for c in located.filter(postcodes__icontains=text) if text in c.postcodes
+        ]
+        found = by_code + [c for c in by_postcode if c not in by_code]
+        if found:
+            return found[:limit]
+    wanted = normalize(text)
+    if not wanted:
+        return []
+    exact = located.filter(search_names__contains=f"|{wanted}|")
+    prefix = located.filter(search_names__contains=f"|{wanted}").exclude(pk__in=exact)
+    by_population = ("-population", "name")
+    found = list(exact.order_by(*by_population)[:limit])
+    found += list(prefix.order_by(*by_population)[: limit - len(found)])
+    return found
+
+
+def get_structure(pk: int) -> Structure:
+    """One structure with what its page shows (services, needs, twins)."""
+    return (
+        Structure.objects.select_related("duplicate_of")
+        .prefetch_related(
+            "covered_needs__theme",
+            "duplicates",
+            Prefetch(
+                "services",
+                queryset=Service.objects.filter(is_active=True).prefetch_related("covered_needs"),
+            ),
+        )
+        .get(pk=pk)
+    )

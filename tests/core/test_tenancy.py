@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from aiguillage.core.selectors import get_network_for_user, networks_for_user
 from tests.accounts.factories import MembershipFactory
 from tests.core.factories import NetworkFactory, SiteFactory
+from tests.directory.factories import StructureFactory
 
 
 def network_scoped_patterns():
@@ -34,12 +35,17 @@ def network_scoped_patterns():
 def two_networks(db):
     site_a = SiteFactory(network=NetworkFactory(slug="reseau-a"), slug="site-a")
     site_b = SiteFactory(network=NetworkFactory(slug="reseau-b"), slug="site-b")
-    member_a = MembershipFactory(network=site_a.network)
+    member_a = MembershipFactory(network=site_a.network, coordinator=True)
     return member_a, site_a, site_b
 
 
 def sample_kwargs(params, site):
-    values = {"network_slug": site.network.slug, "site_slug": site.slug}
+    structure = StructureFactory(source="tenancy") if "structure_id" in params else None
+    values = {
+        "network_slug": site.network.slug,
+        "site_slug": site.slug,
+        "structure_id": structure.pk if structure else None,
+    }
     missing = params - values.keys()
     assert not missing, f"Add sample values for URL parameters {missing} to this test"
     return {name: values[name] for name in params}

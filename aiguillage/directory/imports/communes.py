@@ -17,7 +17,12 @@ from django.utils import timezone
 from aiguillage.core.validators import is_valid_insee_code
 from aiguillage.directory.imports.report import ImportReport, RowError
 from aiguillage.directory.imports.tabular import open_table, read_text
-from aiguillage.directory.models import Commune, CommuneKind, department_of
+from aiguillage.directory.models import (
+    Commune,
+    CommuneKind,
+    commune_search_names,
+    department_of,
+)
 
 ALIASES = {
     "insee": ("code_insee", "insee_com", "code_commune_insee", "codgeo", "com"),
@@ -43,6 +48,7 @@ UPDATABLE = (
     "latitude",
     "longitude",
     "population",
+    "search_names",
 )
 
 
@@ -62,6 +68,10 @@ class CommuneRow:
     @property
     def department(self) -> str:
         return department_of(self.insee_code)
+
+    @property
+    def search_names(self) -> str:
+        return commune_search_names(self.name, self.other_names)
 
     def values(self) -> dict:
         return {name: getattr(self, name) for name in UPDATABLE}

@@ -6,114 +6,295 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_seed_catalog'),
-        ('core', '0001_initial'),
-        ('directory', '0003_structure_standard_fields_services'),
+        ("catalog", "0002_seed_catalog"),
+        ("core", "0001_initial"),
+        ("directory", "0003_structure_standard_fields_services"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('status', models.CharField(choices=[('prospect', 'à contacter'), ('active', 'actif'), ('paused', 'en pause'), ('ended', 'terminé')], default='prospect', max_length=20, verbose_name='statut')),
-                ('referral_channel', models.CharField(blank=True, choices=[('phone', 'téléphone'), ('email', 'e-mail'), ('online_form', 'formulaire en ligne'), ('printed_slip', "fiche d'orientation imprimée"), ('on_site_permanence', 'permanence sur place')], max_length=30, verbose_name="canal d'orientation")),
-                ('agreement_start', models.DateField(blank=True, null=True, verbose_name='début de la convention')),
-                ('agreement_end', models.DateField(blank=True, null=True, verbose_name='fin de la convention')),
-                ('notes', models.TextField(blank=True, help_text='Sur le partenariat, jamais sur un usager.', verbose_name='notes')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnerships', to='core.network')),
-                ('reference_needs', models.ManyToManyField(blank=True, related_name='+', to='catalog.need', verbose_name='besoins dont il est la référence')),
-                ('structure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='directory.structure', verbose_name='structure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prospect", "à contacter"),
+                            ("active", "actif"),
+                            ("paused", "en pause"),
+                            ("ended", "terminé"),
+                        ],
+                        default="prospect",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "referral_channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("phone", "téléphone"),
+                            ("email", "e-mail"),
+                            ("online_form", "formulaire en ligne"),
+                            ("printed_slip", "fiche d'orientation imprimée"),
+                            ("on_site_permanence", "permanence sur place"),
+                        ],
+                        max_length=30,
+                        verbose_name="canal d'orientation",
+                    ),
+                ),
+                (
+                    "agreement_start",
+                    models.DateField(blank=True, null=True, verbose_name="début de la convention"),
+                ),
+                (
+                    "agreement_end",
+                    models.DateField(blank=True, null=True, verbose_name="fin de la convention"),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Sur le partenariat, jamais sur un usager.",
+                        verbose_name="notes",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partnerships",
+                        to="core.network",
+                    ),
+                ),
+                (
+                    "reference_needs",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="catalog.need",
+                        verbose_name="besoins dont il est la référence",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="directory.structure",
+                        verbose_name="structure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partenariat',
-                'verbose_name_plural': 'partenariats',
-                'ordering': ['structure__name'],
+                "verbose_name": "partenariat",
+                "verbose_name_plural": "partenariats",
+                "ordering": ["structure__name"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerContact',
+            name="PartnerContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='nom')),
-                ('job_title', models.CharField(blank=True, max_length=150, verbose_name='fonction')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail professionnel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone professionnel')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='directory.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="nom")),
+                (
+                    "job_title",
+                    models.CharField(blank=True, max_length=150, verbose_name="fonction"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="e-mail professionnel"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="téléphone professionnel"
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="directory.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact partenaire',
-                'verbose_name_plural': 'contacts partenaires',
-                'ordering': ['name'],
+                "verbose_name": "contact partenaire",
+                "verbose_name_plural": "contacts partenaires",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PartnershipChange',
+            name="PartnershipChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='le')),
-                ('summary', models.CharField(max_length=250, verbose_name='résumé')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='modifications')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='directory.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="le")),
+                ("summary", models.CharField(max_length=250, verbose_name="résumé")),
+                (
+                    "changes",
+                    models.JSONField(blank=True, default=dict, verbose_name="modifications"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="directory.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'modification de partenariat',
-                'verbose_name_plural': 'modifications de partenariat',
-                'ordering': ['-changed_at', '-pk'],
+                "verbose_name": "modification de partenariat",
+                "verbose_name_plural": "modifications de partenariat",
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PriorityNeed',
+            name="PriorityNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.need')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priority_needs', to='core.network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.need",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="priority_needs",
+                        to="core.network",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'besoin prioritaire',
-                'verbose_name_plural': 'besoins prioritaires',
+                "verbose_name": "besoin prioritaire",
+                "verbose_name_plural": "besoins prioritaires",
             },
         ),
         migrations.CreateModel(
-            name='ServedCommune',
+            name="ServedCommune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.commune')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='served_communes', to='core.network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.commune",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="served_communes",
+                        to="core.network",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune desservie',
-                'verbose_name_plural': 'communes desservies',
+                "verbose_name": "commune desservie",
+                "verbose_name_plural": "communes desservies",
             },
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.UniqueConstraint(fields=('network', 'structure'), name='partnership_unique_per_network'),
+            model_name="partnership",
+            constraint=models.UniqueConstraint(
+                fields=("network", "structure"), name="partnership_unique_per_network"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['prospect', 'active', 'paused', 'ended'])), name='partnership_status_valid'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["prospect", "active", "paused", "ended"])),
+                name="partnership_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('referral_channel', ''), ('referral_channel__in', ['phone', 'email', 'online_form', 'printed_slip', 'on_site_permanence']), _connector='OR'), name='partnership_referral_channel_valid'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("referral_channel", ""),
+                    (
+                        "referral_channel__in",
+                        ["phone", "email", "online_form", "printed_slip", "on_site_permanence"],
+                    ),
+                    _connector="OR",
+                ),
+                name="partnership_referral_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('agreement_start__isnull', True), ('agreement_end__isnull', True), ('agreement_end__gte', models.F('agreement_start')), _connector='OR'), name='partnership_agreement_dates_ordered'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("agreement_start__isnull", True),
+                    ("agreement_end__isnull", True),
+                    ("agreement_end__gte", models.F("agreement_start")),
+                    _connector="OR",
+                ),
+                name="partnership_agreement_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='priorityneed',
-            constraint=models.UniqueConstraint(fields=('network', 'need'), name='priority_need_unique'),
+            model_name="priorityneed",
+            constraint=models.UniqueConstraint(
+                fields=("network", "need"), name="priority_need_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servedcommune',
-            constraint=models.UniqueConstraint(fields=('network', 'commune'), name='served_commune_unique_per_network'),
+            model_name="servedcommune",
+            constraint=models.UniqueConstraint(
+                fields=("network", "commune"), name="served_commune_unique_per_network"
+            ),
         ),
     ]

@@ -1,0 +1,1 @@
+"""Staff pages of the directory, one module per page family."""
