@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from aiguillage.accounts.models import Membership, User
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network
+from aiguillage.core.opening import parse_opening_hours
 from aiguillage.directory.models import (
     PartnerContact,
     Partnership,
@@ -520,3 +521,36 @@ def set_priority_needs(
         [PriorityNeed(network=network, need=wanted[pk]) for pk in sorted(wanted.keys() - current)]
     )
     return list(Need.objects.filter(pk__in=list(wanted)))
+
+
+# ---------------------------------------------------------------- structures
+
+_NEEDS_FIELD = "covered_needs"
+
+
+@transaction.atomic
+def update_structure(
+    *, structure: Structure, data: dict[str, Any], actor: User | None
+) -> Structure:
+    """Save staff corrections to a structure (shared by every network).
+
+    Changed covered needs are then kept by later imports (``covered_needs_edited``):
+    a person checked them, an import only derives them. Other fields come back from
+    the source at its next import, which is the source's to correct.
+    """
+    needs = data.get(_NEEDS_FIELD)
+    for name, value in data.items():
+        if name != _NEEDS_FIELD:
+            setattr(structure, name, value)
+    structure.opening_hours_valid = (
+        not structure.opening_hours or parse_opening_hours(structure.opening_hours) is not None
+    )
+    structure.full_clean(exclude=["source", "source_id"])
+    if needs is not None:
+        before = set(structure.covered_needs.values_list("pk", flat=True))
+        after = {need.pk for need in needs}
+        if before != after:
+            structure.covered_needs.set(needs)
+            structure.covered_needs_edited = True
+    structure.save()
+    return structure

@@ -14,7 +14,7 @@ from aiguillage.core.opening import describe_opening_hours
 from aiguillage.directory.forms import StructureForm
 from aiguillage.directory.models import Partnership, Structure
 from aiguillage.directory.selectors import get_structure
-from aiguillage.directory.structure_services import update_structure
+from aiguillage.directory.services import update_structure
 from aiguillage.directory.vocabularies import RECEPTION_MODE_LABELS
 
 EDITORS = (Role.COORDINATOR, Role.LIBRARIAN, Role.DIGITAL_MEDIATOR)
