@@ -89,3 +89,18 @@ def test_command_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
     assert not Network.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_partners_priorities_and_a_territory():
+    from aiguillage.directory.models import Partnership, PriorityNeed, ServedCommune
+
+    summary = seed_demo(today=datetime.date(2026, 11, 21))
+    network = summary.network
+    active = Partnership.objects.filter(network=network, status="active")
+    assert active.count() == 2
+    france_services = active.get(structure__source_id="fs-lodevois-larzac")
+    assert france_services.contacts.get().email.endswith("@example.org")
+    assert france_services.history.exists()  # written through the services
+    assert PriorityNeed.objects.filter(network=network).count() == len(data.PRIORITY_NEEDS)
+    assert ServedCommune.objects.filter(network=network).count() == len(data.COMMUNES)

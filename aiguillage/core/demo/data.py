@@ -755,3 +755,57 @@ COMMUNES = [
         "population": 241,
     },
 ]
+
+# What the demo network has agreed with its partners. Contacts are fictional people
+# with example.org addresses (RFC 2606): the demo must never point at a real agent.
+PRIORITY_NEEDS = [
+    "declarer-ses-revenus",
+    "demander-rsa",
+    "faire-carte-grise",
+    "demander-titre-sejour",
+    "s-inscrire-france-travail",
+    "demander-aide-logement",
+]
+PARTNERSHIPS = [
+    {
+        "structure": "fs-lodevois-larzac",
+        "status": "active",
+        "referral_channel": "phone",
+        "agreement_start": "2025-01-01",
+        "reference_needs": ["demander-rsa", "allocations-familiales", "creer-compte-ameli"],
+        "notes": "Permanence commune le premier mardi du mois à la médiathèque de Lodève.",
+        "contacts": [
+            {
+                "name": "Sophie Lambert",
+                "job_title": "Conseillère France services",
+                "email": "sophie.lambert@example.org",
+                "phone": "04 67 00 00 01",
+            }
+        ],
+    },
+    {
+        "structure": "cfp-lodeve",
+        "status": "active",
+        "referral_channel": "on_site_permanence",
+        "agreement_start": "2026-04-01",
+        "agreement_end": "2026-06-30",
+        "reference_needs": ["declarer-ses-revenus"],
+        "notes": "Agents des finances publiques présents pendant la campagne de déclaration.",
+        "contacts": [
+            {
+                "name": "Marc Olivier",
+                "job_title": "Inspecteur des finances publiques",
+                "email": "marc.olivier@example.org",
+                "phone": "",
+            }
+        ],
+    },
+    {
+        "structure": "ccas-lodeve",
+        "status": "prospect",
+        "referral_channel": "",
+        "reference_needs": [],
+        "notes": "",
+        "contacts": [],
+    },
+]

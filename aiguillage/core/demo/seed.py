@@ -13,12 +13,18 @@ from typing import Any
 
 from django.db import models, transaction
 
-from aiguillage.accounts.models import Membership
+from aiguillage.accounts.models import Membership, Role
 from aiguillage.accounts.services import add_staff_member, grant_habilitation
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.core.demo import data
+from aiguillage.core.demo.territory import served_communes_for_demo
 from aiguillage.core.models import Network, Site
-from aiguillage.directory.models import Commune, Structure, department_of
+from aiguillage.directory.models import Commune, Partnership, Structure, department_of
+from aiguillage.directory.services import (
+    add_partner_contact,
+    create_partnership,
+    set_priority_needs,
+)
 
 DEMO_SOURCE = "demo"
 
@@ -127,4 +133,49 @@ def seed_demo(*, today: datetime.date) -> DemoSummary:
         )
         needs = Need.objects.active().filter(operators__slug__in=row["operators"]).distinct()
         structure.covered_needs.set(needs)
+
+    served = served_communes_for_demo(network)
+    summary.created += served.created
+    summary.unchanged += served.unchanged
+    _seed_partners(network, summary)
     return summary
+
+
+def _seed_partners(network: Network, summary: DemoSummary) -> None:
+    """Priority needs and partnerships, through the services (history included)."""
+    coordinator = (
+        Membership.objects.filter(network=network, role=Role.COORDINATOR)
+        .select_related("user")
+        .first()
+    )
+    actor = coordinator.user if coordinator else None
+    wanted = set(data.PRIORITY_NEEDS)
+    current = set(network.priority_needs.values_list("need__slug", flat=True))
+    if wanted != current:
+        set_priority_needs(network=network, needs=Need.objects.filter(slug__in=wanted), actor=actor)
+        summary.count("updated" if current else "created")
+    else:
+        summary.count("unchanged")
+    for row in data.PARTNERSHIPS:
+        structure = Structure.objects.get(source=DEMO_SOURCE, source_id=row["structure"])
+        if Partnership.objects.filter(network=network, structure=structure).exists():
+            summary.count("unchanged")
+            continue
+        partnership = create_partnership(
+            network=network,
+            structure=structure,
+            actor=actor,
+            status=row["status"],
+            referral_channel=row["referral_channel"],
+            agreement_start=_day(row.get("agreement_start")),
+            agreement_end=_day(row.get("agreement_end")),
+            reference_needs=Need.objects.filter(slug__in=row["reference_needs"]),
+            notes=row["notes"],
+        )
+        for contact in row["contacts"]:
+            add_partner_contact(partnership=partnership, actor=actor, **contact)
+        summary.count("created")
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
