@@ -32,11 +32,13 @@ from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network
 from aiguillage.core.opening import parse_opening_hours
 from aiguillage.directory.models import (
+    Commune,
     PartnerContact,
     Partnership,
     PartnershipChange,
     PartnershipStatus,
     PriorityNeed,
+    ServedCommune,
     Structure,
 )
 
@@ -554,3 +556,32 @@ def update_structure(
             structure.covered_needs_edited = True
     structure.save()
     return structure
+
+
+# ---------------------------------------------------------------- territory
+
+
+@transaction.atomic
+def add_served_communes(
+    *, network: Network, communes: Iterable[Commune], actor: User | None
+) -> int:
+    """Add communes to the network's territory; returns how many were new."""
+    _check_actor(actor=actor, network=network)
+    wanted = {commune.pk: commune for commune in communes}
+    already = set(
+        ServedCommune.objects.filter(network=network, commune_id__in=list(wanted)).values_list(
+            "commune_id", flat=True
+        )
+    )
+    new = [
+        ServedCommune(network=network, commune=c) for pk, c in wanted.items() if pk not in already
+    ]
+    ServedCommune.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def remove_served_commune(*, network: Network, commune_id: int, actor: User | None) -> bool:
+    _check_actor(actor=actor, network=network)
+    deleted, _ = ServedCommune.objects.filter(network=network, commune_id=commune_id).delete()
+    return bool(deleted)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aiguillage.directory.views import imports, partners, search, structures
+from aiguillage.directory.views import coverage, imports, partners, search, structures
 
 app_name = "directory"
 
@@ -31,6 +31,9 @@ urlpatterns = [
         partners.partner_contact_remove,
         name="partner_contact_remove",
     ),
+    path("couverture/", coverage.coverage_page, name="coverage"),
+    path("couverture/territoire/ajouter/", coverage.territory_add, name="territory_add"),
+    path("couverture/territoire/retirer/", coverage.territory_remove, name="territory_remove"),
     path("import/", imports.import_page, name="import"),
     path("import/confirmer/", imports.import_confirm, name="import_confirm"),
     path("import/annuler/", imports.import_cancel, name="import_cancel"),

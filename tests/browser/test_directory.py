@@ -66,3 +66,25 @@ def test_import_a_file_with_a_preview(page, coordinator):
     expect(page.locator(".message")).to_contain_text("1 created")
     assert_accessible(page)
     assert Structure.objects.filter(source="lieux-mediation-numerique").count() == 1
+
+
+def test_partners_finder_and_coverage_pages(page, coordinator):
+    _role, email, password = coordinator
+    log_in(page, email, password, check_accessibility=False)
+    base = page.url.rstrip("/")
+    page.goto(base + "/annuaire/partenaires/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partenaires")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="France services Lodévois et Larzac").click()
+    expect(page.get_by_role("heading", name="Contacts chez le partenaire")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(base + "/annuaire/partenaires/trouver/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trouver des partenaires")
+    assert_accessible(page)
+
+    page.goto(base + "/annuaire/couverture/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Couverture du territoire")
+    expect(page.locator("figure svg[role=img]")).to_be_visible()
+    assert_accessible(page)
