@@ -87,8 +87,8 @@ def _problem(error: pydantic.ValidationError) -> tuple[str, str, str]:
     return where, first["msg"], str(shown)
 
 
-def _url(value) -> str:
-    return clean.url(str(value), field="url") if value else ""
+def _url(value, field: str) -> str:
+    return clean.url(str(value), field=field) if value else ""
 
 
 def structure_values(model: DIStructure) -> dict:
@@ -106,13 +106,13 @@ def structure_values(model: DIStructure) -> dict:
         "latitude": latitude,
         "longitude": longitude,
         "phone": clean.phone(model.telephone, field="telephone", strict=False),
-        "email": model.courriel or "",
-        "website": _url(model.site_web),
+        "email": clean.email(model.courriel, field="courriel"),
+        "website": _url(model.site_web, "site_web"),
         "opening_hours": hours,
         "opening_hours_valid": hours_valid,
         "description": model.description or "",
-        "accessibility_url": _url(model.accessibilite_lieu),
-        "source_url": _url(model.lien_source),
+        "accessibility_url": _url(model.accessibilite_lieu, "accessibilite_lieu"),
+        "source_url": _url(model.lien_source, "lien_source"),
         "producer": model.source[:150],
         "source_updated_at": model.date_maj,
     }
@@ -134,14 +134,14 @@ def service_values(model: DIService) -> dict:
         "mobilisation_modes": sorted(m.value for m in model.modes_mobilisation or ()),
         "mobilisable_by": sorted(p.value for p in model.mobilisable_par or ()),
         "mobilisation_details": model.mobilisation_precisions or "",
-        "booking_url": _url(model.lien_mobilisation),
+        "booking_url": _url(model.lien_mobilisation, "lien_mobilisation"),
         "phone": clean.phone(model.telephone, field="telephone", strict=False),
-        "email": model.courriel or "",
+        "email": clean.email(model.courriel, field="courriel"),
         "contact_name": (model.contact_nom_prenom or "")[:150],
         "opening_hours": hours,
         "opening_hours_valid": hours_valid,
         "eligibility_zone": list(model.zone_eligibilite or []),
-        "source_url": _url(model.lien_source),
+        "source_url": _url(model.lien_source, "lien_source"),
         "source_updated_at": model.date_maj,
     }
 
@@ -173,4 +173,4 @@ def parse_items(
             )
             continue
         parent = str(item.get("structure_id", "")) if kind == "service" else ""
-        yield Record(line=number, source_id=source_id[:160], values=values, parent_source_id=parent)
+        yield Record(line=number, source_id=source_id, values=values, parent_source_id=parent)

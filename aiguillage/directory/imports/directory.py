@@ -91,7 +91,9 @@ def import_directory(
 
 def _import_places(module, text: str, *, name: str, source: str, report: ImportReport) -> None:
     mapping = load_need_mapping()
-    writer = BatchWriter(Structure, source, report, mapping, fields=module.FIELDS)
+    writer = BatchWriter(
+        Structure, source, report, mapping, fields=module.FIELDS, id_field=module.ID_COLUMN
+    )
     unreadable_hours = 0
     for record in module.parse(
         text, name=name, report=report, mapping=mapping, seen=writer.mark_seen
@@ -102,7 +104,7 @@ def _import_places(module, text: str, *, name: str, source: str, report: ImportR
     if report.rows == 0:
         raise UnreadableFile(f"{name} has a header but no rows")
     writer.retire_absent()
-    _note_links(report, link_same_places(source, writer.touched))
+    _note_links(report, link_same_places(writer.touched + writer.freed))
     if unreadable_hours:
         report.notes.append(
             f"{unreadable_hours} rows have opening hours that are not OpenStreetMap syntax: "
@@ -115,7 +117,7 @@ def _import_data_inclusion(text: str, *, name: str, source: str, report: ImportR
     mapping = load_need_mapping()
     if document.structures:
         writer = BatchWriter(
-            Structure, source, report, mapping, fields=data_inclusion.STRUCTURE_FIELDS
+            Structure, source, report, mapping, fields=data_inclusion.STRUCTURE_FIELDS, unit="item"
         )
         for record in data_inclusion.parse_items(
             document.structures, kind="structure", report=report, seen=writer.mark_seen
@@ -124,10 +126,10 @@ def _import_data_inclusion(text: str, *, name: str, source: str, report: ImportR
         writer.flush()
         writer.retire_absent()
         refresh_from_services(writer.touched, mapping)
-        _note_links(report, link_same_places(source, writer.touched))
+        _note_links(report, link_same_places(writer.touched + writer.freed))
     if document.services:
         services = BatchWriter(
-            Service, source, report, mapping, fields=data_inclusion.SERVICE_FIELDS
+            Service, source, report, mapping, fields=data_inclusion.SERVICE_FIELDS, unit="item"
         )
         for record in data_inclusion.parse_items(
             document.services, kind="service", report=report, seen=services.mark_seen
@@ -141,7 +143,7 @@ def _import_data_inclusion(text: str, *, name: str, source: str, report: ImportR
             affected |= set(
                 Service.objects.filter(pk__in=chunk).values_list("structure_id", flat=True)
             )
-        refresh_from_services(affected, mapping)
+        refresh_from_services(affected | services.left, mapping)
     if report.rows == 0:
         raise UnreadableFile(f"{name} holds no items")
 

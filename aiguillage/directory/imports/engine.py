@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,10 +45,12 @@ class Record:
     parent_source_id: str = ""  # services: the structure's id in the same source
 
 
-def fingerprint(values: dict[str, Any], need_ids: Iterable[int]) -> str:
-    payload = json.dumps(
-        [values, sorted(need_ids)], sort_keys=True, default=str, ensure_ascii=False
-    )
+def fingerprint(values: dict[str, Any], need_ids: Iterable[int], parent: str = "") -> str:
+    """The row as imported: its values, derived needs and (services) its structure's id."""
+    content: list[Any] = [values, sorted(need_ids)]
+    if parent:
+        content.append(parent)
+    payload = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -75,6 +77,7 @@ class _Existing:
     is_active: bool
     needs_edited: bool
     derivation: dict[str, Any]
+    parent_pk: int | None = None  # services: their structure
 
 
 @dataclass
@@ -86,9 +89,13 @@ class BatchWriter:
     report: ImportReport
     mapping: NeedMapping
     fields: tuple[str, ...]  # the model fields this format sets
+    unit: str = "line"  # how the report numbers rows: CSV lines or JSON items
+    id_field: str = "id"  # the file's name for the row id, for the report
     now: Any = field(default_factory=timezone.now)
     seen: dict[str, int] = field(default_factory=dict)  # source_id -> line
     touched: list[int] = field(default_factory=list)  # pks created or updated
+    left: set[int] = field(default_factory=set)  # services: structures a service moved from
+    freed: list[int] = field(default_factory=list)  # twins of the retired rows
     _batch: list[Record] = field(default_factory=list)
     _parents: dict[str, int] = field(default_factory=dict)
 
@@ -97,18 +104,25 @@ class BatchWriter:
         return self.model is Service
 
     def add(self, record: Record) -> None:
+        max_length = self.model._meta.get_field("source_id").max_length
+        if len(record.source_id) > max_length:
+            self._reject(record, f"longer than {max_length} characters", record.source_id)
+            return
         first = self.seen.get(record.source_id)
         if first is not None:
-            self.report.reject(
-                RowError(
-                    record.line, "id", f"duplicate id, first seen on line {first}", record.source_id
-                )
+            self._reject(
+                record, f"duplicate id, first seen on {self.unit} {first}", record.source_id
             )
             return
         self.seen[record.source_id] = record.line
         self._batch.append(record)
         if len(self._batch) >= BATCH_SIZE:
             self.flush()
+
+    def _reject(self, record: Record, reason: str, value: str, field: str = "") -> None:
+        self.report.reject(
+            RowError(record.line, field or self.id_field, reason, value, unit=self.unit)
+        )
 
     def mark_seen(self, source_id: str, line: int) -> None:
         """A bad row whose id is known: not imported, but not retired either."""
@@ -124,11 +138,15 @@ class BatchWriter:
         to_create, to_update, needs = [], [], {}
         for record in batch:
             found = existing.get(record.source_id)
-            need_ids = self._need_ids(record, found)
-            digest = fingerprint(record.values, need_ids)
+            # The fingerprint covers what the file says (and what the catalog derives from
+            # it), never what the database added since (a structure's services).
+            digest = fingerprint(
+                record.values, self._need_ids(record, None), record.parent_source_id
+            )
             if found is not None and found.source_hash == digest and found.is_active:
                 self.report.unchanged += 1
                 continue
+            need_ids = self._need_ids(record, found)
             obj = self.model(
                 source=self.source,
                 source_id=record.source_id,
@@ -139,6 +157,8 @@ class BatchWriter:
             )
             if self.is_service:
                 obj.structure_id = self._parents[record.parent_source_id]
+                if found is not None and found.parent_pk != obj.structure_id:
+                    self.left.add(found.parent_pk)
             if found is None:
                 to_create.append((obj, need_ids))
             else:
@@ -172,20 +192,20 @@ class BatchWriter:
                 kept.append(record)
             else:
                 del self.seen[record.source_id]
-                self.report.reject(
-                    RowError(
-                        record.line,
-                        "structure_id",
-                        f"no structure with this id in source {self.source!r}; "
-                        "import the structures first",
-                        record.parent_source_id,
-                    )
+                self._reject(
+                    record,
+                    f"no structure with this id in source {self.source!r}; "
+                    "import the structures first",
+                    record.parent_source_id,
+                    field="structure_id",
                 )
         return kept
 
     def _existing(self, source_ids: list[str]) -> dict[str, _Existing]:
         columns = ["source_id", "pk", "source_hash", "is_active"]
-        if not self.is_service:
+        if self.is_service:
+            columns.append("structure_id")
+        else:
             columns += ["covered_needs_edited", *DERIVATION_FIELDS]
         rows = self.model.objects.filter(source=self.source, source_id__in=source_ids)
         found = {}
@@ -196,6 +216,7 @@ class BatchWriter:
                 is_active=row["is_active"],
                 needs_edited=row.get("covered_needs_edited", False),
                 derivation={k: row[k] for k in DERIVATION_FIELDS if k in row},
+                parent_pk=row.get("structure_id"),
             )
         return found
 
@@ -224,7 +245,9 @@ class BatchWriter:
             chunk = gone[start : start + BATCH_SIZE]
             self.model.objects.filter(pk__in=chunk).update(is_active=False, imported_at=self.now)
             if not self.is_service:  # a retired place no longer stands for its twins
-                Structure.objects.filter(duplicate_of__in=chunk).update(duplicate_of=None)
+                twins = Structure.objects.filter(duplicate_of__in=chunk)
+                self.freed.extend(twins.values_list("pk", flat=True))
+                twins.update(duplicate_of=None)
         self.report.inactive += len(gone)
         return gone
 
@@ -282,6 +305,10 @@ class _Place:
     longitude: float | None
     duplicate_of_id: int | None
 
+    @classmethod
+    def from_row(cls, row: tuple) -> _Place:
+        return cls(row[0], row[1], normalize(row[2]), row[3], normalize(row[4]), *row[5:])
+
 
 PLACE_COLUMNS = (
     "pk", "source", "name", "siret", "address", "latitude", "longitude", "duplicate_of_id",
@@ -292,69 +319,99 @@ def _cell(latitude: float, longitude: float) -> tuple[int, int]:
     return int(latitude * 100 // 1), int(longitude * 100 // 1)
 
 
-def link_same_places(source: str, touched: Iterable[int]) -> int:
-    """Link each touched structure to the same place already known from another source.
+def link_same_places(touched: Iterable[int]) -> int:
+    """Link each touched structure to the same place known from another source.
 
     Same place: same SIRET and same address, or the same name (normalised, near
-    identical) within 50 m. The place known first stays the one the desk shows.
-    Returns how many rows were linked or unlinked.
+    identical) within 50 m; never two rows of one source. The place known first (the
+    smaller pk) stays the one the desk shows: a touched row known after its twin points
+    to it; a touched row known before (a place back from inactive) takes its twin
+    back. A touched row's twins that are no longer the same place (it moved, it was
+    renamed) are set free; rows that pointed to a row that becomes a twin follow it,
+    so that links never chain. Returns how many rows were linked or unlinked.
     """
     touched_ids = set(touched)
     if not touched_ids:
         return 0
-    columns = (
-        "pk",
-        "source",
-        "name",
-        "siret",
-        "address",
-        "latitude",
-        "longitude",
-        "duplicate_of_id",
-    )
-    others_by_key: dict[tuple[str, str], _Place] = {}
+    by_key: dict[tuple[str, str], list[_Place]] = defaultdict(list)
     grid: dict[tuple[int, int], list[_Place]] = defaultdict(list)
-    others = Structure.objects.active().exclude(source=source).filter(duplicate_of__isnull=True)
-    for row in others.values_list(*columns):
-        place = _Place(row[0], row[1], normalize(row[2]), row[3], normalize(row[4]), *row[5:])
+    canonical = Structure.objects.active().filter(duplicate_of__isnull=True)
+    for row in canonical.values_list(*PLACE_COLUMNS):
+        place = _Place.from_row(row)
         if place.siret:
-            others_by_key.setdefault((place.siret, place.address), place)
+            by_key[(place.siret, place.address)].append(place)
         if place.latitude is not None:
             grid[_cell(place.latitude, place.longitude)].append(place)
-    if not others_by_key and not grid:
-        mine = Structure.objects.filter(pk__in=touched_ids, duplicate_of__isnull=False)
-        return mine.update(duplicate_of=None)
-    changed = []
-    mine = Structure.objects.filter(pk__in=touched_ids).values_list(*columns)
-    for row in mine.iterator(chunk_size=BATCH_SIZE):
-        place = _Place(row[0], row[1], normalize(row[2]), row[3], normalize(row[4]), *row[5:])
-        match = _same_place(place, others_by_key, grid)
-        target = match.pk if match is not None and match.pk < place.pk else None
-        if target != place.duplicate_of_id:
-            changed.append(Structure(pk=place.pk, duplicate_of_id=target))
+    links: dict[int, int | None] = {}  # pk -> its new duplicate_of
+    mine: dict[int, _Place] = {}
+    for chunk in _chunks(sorted(touched_ids)):
+        rows = Structure.objects.active().filter(pk__in=chunk).order_by("pk")
+        for row in rows.values_list(*PLACE_COLUMNS):
+            place = _Place.from_row(row)
+            mine[place.pk] = place
+            if links.get(place.pk) is not None:  # taken back by an earlier row
+                continue
+            match = _same_place(place, by_key, grid, taken=links)
+            target = None
+            if match is not None and match.pk < place.pk:
+                target = match.pk
+            elif match is not None:
+                links[match.pk] = place.pk  # the twin was known after this place
+            if target != place.duplicate_of_id:
+                links[place.pk] = target
+    for chunk in _chunks(list(mine)):
+        for row in Structure.objects.filter(duplicate_of__in=chunk).values_list(*PLACE_COLUMNS):
+            twin = _Place.from_row(row)
+            settled = twin.pk in mine or twin.pk in links
+            if not settled and not _is_same(twin, mine[twin.duplicate_of_id]):
+                links[twin.pk] = None
+    linked = {pk: target for pk, target in links.items() if target is not None}
+    for chunk in _chunks(list(linked)):
+        followers = Structure.objects.filter(duplicate_of__in=chunk)
+        for pk, duplicate_of_id in followers.values_list("pk", "duplicate_of_id"):
+            if pk not in links:
+                links[pk] = linked[duplicate_of_id]
+    changed = [Structure(pk=pk, duplicate_of_id=target) for pk, target in links.items()]
     Structure.objects.bulk_update(changed, ["duplicate_of"], batch_size=BATCH_SIZE)
     return len(changed)
 
 
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), BATCH_SIZE):
+        yield ids[start : start + BATCH_SIZE]
+
+
+def _is_same(place: _Place, other: _Place) -> bool:
+    if place.pk == other.pk or place.source == other.source:
+        return False
+    if place.siret and (place.siret, place.address) == (other.siret, other.address):
+        return True
+    return (
+        place.latitude is not None
+        and other.latitude is not None
+        and fuzz.token_sort_ratio(place.name, other.name) >= SAME_NAME_SCORE
+        and haversine_km(place.latitude, place.longitude, other.latitude, other.longitude)
+        <= SAME_PLACE_KM
+    )
+
+
 def _same_place(
     place: _Place,
-    by_key: dict[tuple[str, str], _Place],
+    by_key: dict[tuple[str, str], list[_Place]],
     grid: dict[tuple[int, int], list[_Place]],
+    *,
+    taken: dict[int, int | None],
 ) -> _Place | None:
-    if place.siret and (place.siret, place.address) in by_key:
-        return by_key[(place.siret, place.address)]
-    if place.latitude is None:
-        return None
-    row, col = _cell(place.latitude, place.longitude)
-    for d_row in (-1, 0, 1):
-        for d_col in (-1, 0, 1):
-            for other in grid.get((row + d_row, col + d_col), ()):
-                if (
-                    fuzz.token_sort_ratio(place.name, other.name) >= SAME_NAME_SCORE
-                    and haversine_km(
-                        place.latitude, place.longitude, other.latitude, other.longitude
-                    )
-                    <= SAME_PLACE_KM
-                ):
-                    return other
+    """The first canonical row of another source that is the same place as ``place``."""
+    candidates: list[_Place] = []
+    if place.siret:
+        candidates += by_key.get((place.siret, place.address), ())
+    if place.latitude is not None:
+        row, col = _cell(place.latitude, place.longitude)
+        for d_row in (-1, 0, 1):
+            for d_col in (-1, 0, 1):
+                candidates += grid.get((row + d_row, col + d_col), ())
+    for other in candidates:
+        if taken.get(other.pk) is None and _is_same(place, other):
+            return other
     return None

@@ -17,6 +17,7 @@ from aiguillage.core.validators import is_valid_insee_code
 from aiguillage.directory.vocabularies import split_list
 
 _url_validator = URLValidator(schemes=["http", "https"])
+MAX_EMAIL_LENGTH = 254  # Django's EmailField
 
 
 class FieldProblem(ValueError):
@@ -107,6 +108,8 @@ def email(raw: str | None, *, field: str) -> str:
     value = (raw or "").strip()
     if not value:
         return ""
+    if len(value) > MAX_EMAIL_LENGTH:
+        raise FieldProblem(field, f"longer than {MAX_EMAIL_LENGTH} characters", value)
     try:
         validate_email(value)
     except ValidationError:

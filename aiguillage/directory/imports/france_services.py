@@ -34,6 +34,7 @@ COLUMNS = (
     "latitude", "longitude", "mail", "telephone", "prise_rdv", "commentaire", "type_fs",
     "format_fs", "groupe_fs", "labellisation_fs", *(column for column, _ in DAYS),
 )  # fmt: skip
+ID_COLUMN = "id_fs"
 REQUIRED = ("id_fs", "lib_fs", "adresse", "code_postal", "lib_com")
 SIGNATURE = {"id_fs", "lib_fs"}
 MOBILE_FORMATS = {"itinérante", "bus_équivalent", "bus"}
@@ -142,12 +143,14 @@ def parse(
     table = open_table(text, aliases=dict.fromkeys(COLUMNS, ()), required=REQUIRED, name=name)
     for line, row in table.rows:
         report.rows += 1
+        source_id = row.get(ID_COLUMN, "").strip()
         if "__width__" in row:
+            if source_id:  # a broken line does not retire the place it names
+                seen(source_id, line)
             report.reject(RowError(line, "*", f"truncated or extra fields: {row['__width__']}"))
             continue
-        source_id = row["id_fs"].strip()
         if not source_id:
-            report.reject(RowError(line, "id_fs", "required, empty"))
+            report.reject(RowError(line, ID_COLUMN, "required, empty"))
             continue
         try:
             values = clean_row(row, mapping)

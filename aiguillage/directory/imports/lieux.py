@@ -32,6 +32,7 @@ COLUMNS = (
     "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels",
     "modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv",
 )  # fmt: skip
+ID_COLUMN = "id"
 REQUIRED = ("id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj")
 # The columns that tell this format apart from the others.
 SIGNATURE = {"pivot", "nom", "services", "date_maj"}
@@ -52,6 +53,8 @@ def pivot_fields(raw: str) -> dict[str, str]:
     value = raw.strip().replace(" ", "")
     if not (9 <= len(value) <= 14 and value.isalnum() and value.isascii()):
         raise FieldProblem("pivot", "not a SIRET, SIREN or RNA number (9 to 14 letters/digits)")
+    if not value.strip("0"):  # producers without a SIRET write 00000000000000
+        return {"siret": "", "rna": ""}
     if value[0] in "Ww":
         return {"siret": "", "rna": value.upper()}
     return {"siret": value, "rna": ""}
@@ -96,7 +99,9 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
         "other_websites": websites[1:],
         "opening_hours": hours,
         "opening_hours_valid": hours_valid,
-        "summary": row.get("presentation_resume", "").strip(),
+        "summary": clean.text(
+            row.get("presentation_resume"), field="presentation_resume", max_length=280
+        ),
         "description": row.get("presentation_detail", "").strip(),
         "producer": clean.text(row.get("source"), field="source", max_length=150),
         "parent_name": clean.text(
@@ -129,12 +134,14 @@ def parse(
     table = open_table(text, aliases=dict.fromkeys(COLUMNS, ()), required=REQUIRED, name=name)
     for line, row in table.rows:
         report.rows += 1
+        source_id = row.get(ID_COLUMN, "").strip()
         if "__width__" in row:
+            if source_id:  # a broken line does not retire the place it names
+                seen(source_id, line)
             report.reject(RowError(line, "*", f"truncated or extra fields: {row['__width__']}"))
             continue
-        source_id = row["id"].strip()
         if not source_id:
-            report.reject(RowError(line, "id", "required, empty"))
+            report.reject(RowError(line, ID_COLUMN, "required, empty"))
             continue
         try:
             values = clean_row(row, mapping)
@@ -142,4 +149,4 @@ def parse(
             seen(source_id, line)
             report.reject(RowError(line, problem.field, problem.reason, problem.value))
             continue
-        yield Record(line=line, source_id=source_id[:120], values=values)
+        yield Record(line=line, source_id=source_id, values=values)

@@ -26,7 +26,7 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"cannot read {path}: {exc.strerror}") from exc
-    if b"\x00" in raw[:4096]:
+    if b"\x00" in raw:  # no text file holds NUL (and PostgreSQL refuses it in text)
         raise UnreadableFile(f"{path.name} is a binary file, not a UTF-8 text file")
     try:
         return raw.decode("utf-8-sig")
@@ -88,6 +88,9 @@ def _rows(reader, index: dict[str, int], width: int, name: str):
         if not any(v.strip() for v in values):
             continue
         if len(values) != width:
-            yield reader.line_num, {"__width__": f"{len(values)} fields instead of {width}"}
+            # The cells that are there still tell which row it was (its id, usually).
+            partial = {c: values[i].strip() for c, i in index.items() if i < len(values)}
+            partial["__width__"] = f"{len(values)} fields instead of {width}"
+            yield reader.line_num, partial
             continue
         yield reader.line_num, {c: values[i].strip() for c, i in index.items()}
