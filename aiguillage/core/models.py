@@ -19,6 +19,7 @@ from aiguillage.core.validators import (
     validate_insee_code,
     validate_opening_hours,
     validate_postcode,
+    validate_siret,
 )
 
 DEFAULT_THEME_COLOR = "#1d4f91"
@@ -46,6 +47,13 @@ class NetworkQuerySet(models.QuerySet):
 class Network(TimestampedModel):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("Celui de la collectivité ou de l'établissement porteur du réseau."),
+    )
     logo = models.FileField(
         _("logo"),
         upload_to="logos/",
@@ -98,6 +106,13 @@ class Site(TimestampedModel):
     )
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=60)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("Si le site a son propre établissement ; sinon celui du réseau."),
+    )
     address = models.CharField(_("adresse"), max_length=250)
     postcode = models.CharField(_("code postal"), max_length=5, validators=[validate_postcode])
     commune_name = models.CharField(_("commune"), max_length=150)

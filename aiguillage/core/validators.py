@@ -22,6 +22,10 @@ validate_insee_code = RegexValidator(
 validate_postcode = RegexValidator(
     POSTCODE_PATTERN, _("Un code postal a 5 chiffres, par exemple 34400.")
 )
+validate_siret = RegexValidator(
+    r"^(\d{9}|\d{14})$",
+    _("Un SIRET a 14 chiffres (ou un SIREN 9), sans espaces, par exemple 21340142600015."),
+)
 validate_hex_color = RegexValidator(
     HEX_COLOR_PATTERN, _("Une couleur s'écrit #RRGGBB, par exemple #1d4f91.")
 )

@@ -280,7 +280,8 @@ class TestLieuxExport:
 
     def test_a_site_with_a_siret_becomes_a_valid_row_with_derived_services(self, lieux_schema):
         site = SiteFactory(phone="04 67 00 11 22", email="mediatheque@example.org")
-        site.network.siret = "21340145800011"  # the field the network does not have yet
+        site.network.siret = "21340145800011"
+        site.network.save()
         text = io.StringIO(newline="")
         report = write_lieux(structures=[], sites=[site], out=text)
 
