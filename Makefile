@@ -64,7 +64,7 @@ bench: install ## Benchmarks (tests/bench), figures printed; copy them to docs/b
 	$(DEV) $(PY) -m pytest tests/bench -o python_files='bench_*.py' -o python_functions='bench_*' -s -q
 
 messages: install ## Update the English translation catalog and compile it
-	$(DEV) $(PY) manage.py makemessages -l en --no-obsolete --no-fuzzy-matching --ignore=.venv --ignore=var
+	$(DEV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
 	$(DEV) $(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean: ## Remove the virtualenv and local data (var/)
