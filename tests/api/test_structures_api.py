@@ -1,7 +1,10 @@
+import random
+
 import pytest
 
 from aiguillage.catalog.models import Need
 from aiguillage.directory.models import Commune
+from tests.core.test_geo import law_of_cosines_km
 from tests.directory.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +100,34 @@ def test_a_place_known_from_two_sources_is_listed_once(client, taxes):
     # The twin covers the need from its own source: the place is found through it.
     covering = client.get("/api/v1/structures", {"near": "43.7317,3.3194", "need": taxes.slug})
     assert [(r["id"], r["place_id"]) for r in covering.json()["results"]] == [(twin.pk, first.pk)]
+
+
+def test_the_api_agrees_with_an_independent_great_circle_computation(client, taxes):
+    """Must show: the API's nearest results, checked against the spherical law of
+    cosines (not the haversine the code uses) over the same rows."""
+    rng = random.Random(11)
+    rows = [
+        StructureFactory(
+            latitude=rng.uniform(43.3, 44.2),
+            longitude=rng.uniform(2.8, 3.9),
+            covered_needs=[taxes] if rng.random() < 0.5 else [],
+        )
+        for _ in range(120)
+    ]
+    covering = [s for s in rows if s.covered_needs.filter(pk=taxes.pk).exists()]
+    for _ in range(8):
+        lat, lon = rng.uniform(43.5, 44.0), rng.uniform(3.0, 3.7)
+        radius = rng.choice([10, 25, 50])
+        response = client.get(
+            "/api/v1/structures",
+            {"near": f"{lat},{lon}", "radius_km": radius, "need": taxes.slug, "limit": 100},
+        )
+        expected = sorted(
+            (round(law_of_cosines_km(lat, lon, s.latitude, s.longitude), 3), s.pk)
+            for s in covering
+            if law_of_cosines_km(lat, lon, s.latitude, s.longitude) <= radius
+        )
+        results = response.json()["results"]
+        assert [r["id"] for r in results] == [pk for _, pk in expected]
+        for result, (distance, _) in zip(results, expected, strict=True):
+            assert result["distance_km"] == pytest.approx(distance, abs=0.002)
