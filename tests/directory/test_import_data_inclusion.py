@@ -9,6 +9,7 @@ from aiguillage.catalog.models import Need
 from aiguillage.directory.imports import data_inclusion
 from aiguillage.directory.imports.directory import import_directory
 from aiguillage.directory.models import Service, Structure
+from aiguillage.directory.needs import FRANCE_SERVICES_BOUQUET
 from aiguillage.directory.vocabularies import ON_SITE, REMOTE
 
 CAF = {
@@ -121,6 +122,12 @@ class TestStructuresAndServices:
         assert covered(caf) == need_ids(operators__slug="caf")
         assert not caf.general_help
 
+    def test_a_france_services_of_data_inclusion_covers_the_bouquet(self, tmp_path):
+        fs = {**CCAS, "id": "fs-lodeve", "reseaux_porteurs": ["france-service"]}
+        import_directory(write(tmp_path, [fs]))
+        structure = Structure.objects.get(source_id="fs-lodeve")
+        assert covered(structure) == need_ids(operators__slug__in=FRANCE_SERVICES_BOUQUET)
+
     def test_a_structure_shows_what_its_services_offer(self, tmp_path):
         import_directory(write(tmp_path, [CAF, CCAS, HEALTH, ONLINE]))
         ccas = Structure.objects.get(source_id="ccas-lodeve")
@@ -136,6 +143,17 @@ class TestStructuresAndServices:
             "sante--acces-aux-soins"
         )
         assert covered(Service.objects.get(source_id="ccas-en-ligne")) == set()
+
+    def test_unreadable_opening_hours_are_kept_and_flagged(self, tmp_path):
+        odd = {**CCAS, "horaires_accueil": "le lundi matin, sauf vacances"}
+        service = {**HEALTH, "horaires_accueil": "sur rendez-vous"}
+        report = import_directory(write(tmp_path, [odd, service]))
+        assert (report.created, report.skipped) == (2, 0)
+        ccas = Structure.objects.get(source_id="ccas-lodeve")
+        assert ccas.opening_hours == "le lundi matin, sauf vacances"
+        assert not ccas.opening_hours_valid
+        health = Service.objects.get(source_id="ccas-sante")
+        assert (health.opening_hours, health.opening_hours_valid) == ("sur rendez-vous", False)
 
     def test_the_apis_paginated_items(self, tmp_path):
         page = {"items": [CAF, CCAS], "total": 2, "page": 1, "size": 50, "pages": 1}
@@ -204,6 +222,11 @@ class TestValidation:
         assert (error.unit, error.line, error.field) == ("item", 2, field)
         assert not Structure.objects.filter(source_id="bad").exists()
         assert not Service.objects.filter(source_id="bad").exists()
+
+    def test_errors_are_listed_in_the_files_order(self, tmp_path):
+        orphan = {**HEALTH, "structure_id": "inconnue"}
+        report = import_directory(write(tmp_path, [orphan, {**CCAS, "nom": None}, CAF]))
+        assert [(e.line, e.field) for e in report.errors] == [(1, "structure_id"), (2, "nom")]
 
     def test_an_item_that_is_not_an_object(self, tmp_path):
         report = import_directory(write(tmp_path, [CCAS, "texte"]))

@@ -17,6 +17,7 @@ from aiguillage.catalog.models import Need
 from aiguillage.directory.imports.directory import import_directory
 from aiguillage.directory.imports.report import UnreadableFile
 from aiguillage.directory.models import Service, Structure
+from aiguillage.directory.needs import load_need_mapping
 from aiguillage.directory.selectors import nearest_structures
 
 LODEVE = (43.7317, 3.3194)
@@ -124,6 +125,24 @@ def near_lodeve(**kwargs):
     return nearest_structures(
         latitude=LODEVE[0], longitude=LODEVE[1], radius_km=5, now=now, **kwargs
     )
+
+
+@pytest.mark.django_db
+def test_the_general_categories_and_the_networks():
+    """needs.py: a category naming most of the catalog is general help, not needs."""
+    mapping = load_need_mapping()
+    assert mapping.general_lieux_services == {"Aide aux démarches administratives"}
+    assert {
+        "numerique--acceder-a-des-services-en-ligne",
+        "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives",
+    } <= mapping.general_thematiques
+    assert "sante--acces-aux-soins" not in mapping.general_thematiques
+    assert mapping.needs_for(thematiques=["numerique--acceder-a-des-services-en-ligne"]) == set()
+    assert mapping.is_general_help(thematiques=["numerique--acceder-a-des-services-en-ligne"])
+    assert not mapping.is_general_help(thematiques=["sante--acces-aux-soins"])
+    caf = set(Need.objects.active().filter(operators__slug="caf").values_list("pk", flat=True))
+    assert caf and mapping.needs_for(reseaux=["caf"]) == caf
+    assert mapping.needs_for(operators=["caf"]) == caf
 
 
 @pytest.mark.django_db
@@ -282,6 +301,13 @@ class TestBadRows:
             assert error["reason"].startswith(reason)
         assert (saved["created"], saved["skipped"], saved["committed"]) == (2, 6, True)
 
+    def test_a_broken_newer_file_leaves_the_database_as_it_was(self, tmp_path):
+        import_directory(lieux_file(tmp_path, *GOOD_LIEUX))
+        before = snapshot()
+        _out, err = run(broken_file(tmp_path))
+        assert len(err.strip().splitlines()) == 6
+        assert snapshot() == before
+
     def test_the_json_report_has_every_error_the_screen_only_the_first(self, tmp_path):
         rows = [lieu(f"bad{n}", "Sans code postal", code_postal="") for n in range(60)]
         report_path = tmp_path / "report.json"
@@ -332,6 +358,18 @@ class TestBadRows:
         report = import_directory(write(tmp_path, text, name="v2.csv"))
         assert (report.unchanged, report.skipped, report.inactive) == (1, 1, 0)
         assert Structure.objects.get(source_id="l2").is_active
+
+    def test_a_file_with_no_identifiable_row_retires_nothing(self, tmp_path):
+        import_directory(lieux_file(tmp_path, *GOOD_LIEUX))
+        before = snapshot()
+        nameless = [{**row, "id": ""} for row in GOOD_LIEUX]
+        report = import_directory(lieux_file(tmp_path, *nameless, name="v2.csv"))
+        assert (report.skipped, report.inactive) == (2, 0)
+        assert [(e.line, e.field, e.reason) for e in report.errors] == [
+            (2, "id", "required, empty"),
+            (3, "id", "required, empty"),
+        ]
+        assert snapshot() == before
 
     def test_a_truncated_line_does_not_retire_the_place_it_names(self, tmp_path):
         import_directory(lieux_file(tmp_path, *GOOD_LIEUX))

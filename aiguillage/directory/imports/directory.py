@@ -81,6 +81,7 @@ def import_directory(
         else:
             module = lieux if file_format == lieux.FORMAT else france_services
             _import_places(module, text, name=path.name, source=source, report=report)
+        report.errors.sort(key=lambda error: error.line)  # stable: a row's errors keep order
         report.skipped = len(report.errors)
         if dry_run or (strict and report.errors):
             transaction.set_rollback(True)

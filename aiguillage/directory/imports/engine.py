@@ -30,7 +30,8 @@ from aiguillage.directory.needs import FRANCE_SERVICES_BOUQUET, NeedMapping
 BATCH_SIZE = 1000
 SAME_PLACE_KM = 0.05
 SAME_NAME_SCORE = 92
-FRANCE_SERVICES_PROGRAMME = "France Services"
+FRANCE_SERVICES_PROGRAMME = "France Services"  # lieux dispositif_programmes_nationaux
+FRANCE_SERVICES_RESEAU = "france-service"  # data·inclusion reseaux_porteurs
 # Fields a structure's covered needs are derived from.
 DERIVATION_FIELDS = ("thematiques", "lieux_services", "reseaux_porteurs", "programmes")
 
@@ -55,9 +56,10 @@ def fingerprint(values: dict[str, Any], need_ids: Iterable[int], parent: str = "
 
 
 def structure_need_ids(values: dict[str, Any], mapping: NeedMapping) -> frozenset[int]:
-    operators = (
-        FRANCE_SERVICES_BOUQUET if FRANCE_SERVICES_PROGRAMME in values.get("programmes", ()) else ()
-    )
+    is_france_services = FRANCE_SERVICES_PROGRAMME in values.get(
+        "programmes", ()
+    ) or FRANCE_SERVICES_RESEAU in values.get("reseaux_porteurs", ())
+    operators = FRANCE_SERVICES_BOUQUET if is_france_services else ()
     return mapping.needs_for(
         thematiques=values.get("thematiques", ()),
         lieux_services=values.get("lieux_services", ()),
@@ -238,7 +240,13 @@ class BatchWriter:
         )
 
     def retire_absent(self) -> list[int]:
-        """Rows of this source that the file no longer has become inactive."""
+        """Rows of this source that the file no longer has become inactive.
+
+        A file none of whose rows could be identified (every id missing) retires
+        nothing: it says nothing about what the source still lists.
+        """
+        if not self.seen:
+            return []
         active = self.model.objects.filter(source=self.source, is_active=True)
         gone = [pk for pk, sid in active.values_list("pk", "source_id") if sid not in self.seen]
         for start in range(0, len(gone), BATCH_SIZE):

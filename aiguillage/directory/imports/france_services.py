@@ -12,7 +12,11 @@ from collections.abc import Iterator
 
 from aiguillage.catalog.vocabularies import LieuxService
 from aiguillage.directory.imports import fields as clean
-from aiguillage.directory.imports.engine import FRANCE_SERVICES_PROGRAMME, Record
+from aiguillage.directory.imports.engine import (
+    FRANCE_SERVICES_PROGRAMME,
+    FRANCE_SERVICES_RESEAU,
+    Record,
+)
 from aiguillage.directory.imports.fields import FieldProblem
 from aiguillage.directory.imports.report import ImportReport, RowError
 from aiguillage.directory.imports.tabular import open_table
@@ -127,7 +131,7 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
         "producer": "ANCT",
         "parent_name": clean.text(row.get("groupe_fs"), field="groupe_fs", max_length=250),
         "programmes": [FRANCE_SERVICES_PROGRAMME],
-        "reseaux_porteurs": ["france-service"],
+        "reseaux_porteurs": [FRANCE_SERVICES_RESEAU],
         "lieux_services": services,
         "fees": ["Gratuit"],
         "access_modalities": ["Téléphoner"] if by_appointment else ["Se présenter", "Téléphoner"],
