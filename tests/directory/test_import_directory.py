@@ -11,9 +11,12 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from data_inclusion.schema.v1 import Service as DIService
+from data_inclusion.schema.v1 import Structure as DIStructure
 from django.core.management import CommandError, call_command
 
 from aiguillage.catalog.models import Need
+from aiguillage.directory.imports import data_inclusion, france_services, lieux
 from aiguillage.directory.imports.directory import import_directory
 from aiguillage.directory.imports.report import UnreadableFile
 from aiguillage.directory.models import Service, Structure
@@ -143,6 +146,31 @@ def test_the_general_categories_and_the_networks():
     caf = set(Need.objects.active().filter(operators__slug="caf").values_list("pk", flat=True))
     assert caf and mapping.needs_for(reseaux=["caf"]) == caf
     assert mapping.needs_for(operators=["caf"]) == caf
+
+
+@pytest.mark.django_db
+def test_an_update_writes_every_field_a_format_sets():
+    """Each format's FIELDS (what an update writes) are exactly the values it cleans."""
+    mapping = load_need_mapping()
+    lieux_row = dict.fromkeys(LIEUX_COLUMNS, "") | lieu("l1", "Médiathèque")
+    assert set(lieux.clean_row(lieux_row, mapping)) == set(lieux.FIELDS)
+    fs_row = dict.fromkeys(FS_COLUMNS, "") | {k: str(v) for k, v in fs("1", "FS").items()}
+    assert set(france_services.clean_row(fs_row, mapping)) == set(france_services.FIELDS)
+    structure = DIStructure.model_validate(
+        {"source": "dora", "id": "s1", "nom": "CCAS", "date_maj": "2024-01-01"}
+    )
+    assert set(data_inclusion.structure_values(structure)) == set(data_inclusion.STRUCTURE_FIELDS)
+    service = DIService.model_validate(
+        {
+            "source": "dora",
+            "structure_id": "s1",
+            "id": "v1",
+            "nom": "Aide",
+            "description": "Une aide.",
+            "date_maj": "2024-01-01",
+        }
+    )
+    assert set(data_inclusion.service_values(service)) == set(data_inclusion.SERVICE_FIELDS)
 
 
 @pytest.mark.django_db

@@ -229,6 +229,13 @@ class TestGoodRows:
         assert (report.created, report.skipped) == (2, 0), report.errors
         assert Structure.objects.get(source_id="lieu-2").booking_url == BASE["prise_rdv"]
 
+    def test_a_file_with_only_the_required_columns(self, tmp_path):
+        text = ",".join(lieux.REQUIRED) + "\n" + ",".join(BASE[c] for c in lieux.REQUIRED) + "\n"
+        report = import_directory(write(tmp_path, text))
+        assert (report.source, report.created, report.skipped) == (lieux.FORMAT, 1, 0)
+        place = Structure.objects.get(source_id="lieu-1")
+        assert place.lieux_services == [] and place.latitude is None
+
     def test_a_place_that_receives_no_public(self, tmp_path):
         row = {"modalites_acces": "Ce lieu n'accueille pas de public"}
         import_directory(write(tmp_path, lieux_csv(row)))

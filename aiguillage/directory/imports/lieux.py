@@ -35,7 +35,7 @@ COLUMNS = (
 ID_COLUMN = "id"
 REQUIRED = ("id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj")
 # The columns that tell this format apart from the others.
-SIGNATURE = {"pivot", "nom", "services", "date_maj"}
+SIGNATURE = {"id", "pivot", "nom", "date_maj"}  # all required by the schema
 
 FIELDS = (
     "name", "siret", "rna", "typology", "address", "address_complement", "postcode",
