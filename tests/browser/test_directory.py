@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,12 +10,9 @@ from aiguillage.core.demo.seed import seed_demo
 from aiguillage.directory.models import Structure
 from tests.browser.axe import assert_accessible
 from tests.browser.test_desk_journey import log_in
+from tests.reference_data import LIEUX_EXAMPLE, needs_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-LIEUX_EXAMPLE = (
-    Path(__file__).resolve().parents[3]
-    / "shared/data/standards/lieux-mediation-numerique/exemple-valide.csv"
-)
 
 
 @pytest.fixture
@@ -49,6 +45,7 @@ def test_search_the_directory_and_open_a_structure(page, coordinator):
     assert_accessible(page)
 
 
+@needs_reference_data
 def test_import_a_file_with_a_preview(page, coordinator):
     _role, email, password = coordinator
     log_in(page, email, password, check_accessibility=False)

@@ -2,7 +2,6 @@
 to each standard. Runs against the data migration, as every database gets it."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,10 +13,7 @@ from aiguillage.catalog.vocabularies import (
     CoopThematique,
     LieuxService,
 )
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "standards"
-LIEUX_SCHEMA = SHARED / "lieux-mediation-numerique" / "schema.json"
-DI_THEMATIQUES = SHARED / "data-inclusion-v1" / "extra" / "thematiques.json"
+from tests.reference_data import DI_THEMATIQUES, LIEUX_SCHEMA
 
 pytestmark = pytest.mark.django_db
 

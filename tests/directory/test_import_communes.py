@@ -1,15 +1,15 @@
 """import_communes: whole files in, bad lines named, nothing half-written."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from aiguillage.directory.imports.communes import import_communes
 from aiguillage.directory.models import Commune, CommuneKind
+from tests.reference_data import COMMUNES_CSV
 
-SHARED_COMMUNES = Path(__file__).resolve().parents[3] / "shared" / "data" / "communes-2024.csv"
+SHARED_COMMUNES = COMMUNES_CSV
 
 HEADER = "insee_com,commune,code_postal,commune_type,insee_parente,lat,lng,population_2021\n"
 GOOD = (

@@ -1,7 +1,5 @@
 """import_directory on the ANCT list of France services: hours, bouquet, the real file."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
@@ -12,9 +10,9 @@ from aiguillage.directory.imports.france_services import day_ranges, weekly_hour
 from aiguillage.directory.models import Structure
 from aiguillage.directory.needs import FRANCE_SERVICES_BOUQUET
 from aiguillage.directory.vocabularies import ON_SITE
+from tests.reference_data import FRANCE_SERVICES_CSV
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-FRANCE_SERVICES = SHARED_DATA / "france-services-2024-08.csv"
+FRANCE_SERVICES = FRANCE_SERVICES_CSV
 needs_shared_file = pytest.mark.skipif(
     not FRANCE_SERVICES.exists(), reason=f"reference data absent: {FRANCE_SERVICES}"
 )

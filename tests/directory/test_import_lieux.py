@@ -4,7 +4,6 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -15,19 +14,11 @@ from aiguillage.directory.imports.directory import import_directory
 from aiguillage.directory.models import Structure
 from aiguillage.directory.needs import FRANCE_SERVICES_BOUQUET
 from aiguillage.directory.vocabularies import LIEUX_LISTS, ON_SITE, REMOTE
+from tests.reference_data import LIEUX_EXAMPLE, LIEUX_SCHEMA
 
-STANDARD = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "standards"
-    / "lieux-mediation-numerique"
-)
-SCHEMA = STANDARD / "schema.json"
-EXAMPLE = STANDARD / "exemple-valide.csv"
-needs_standard = pytest.mark.skipif(
-    not SCHEMA.exists(), reason=f"reference data absent: {STANDARD}"
-)
+SCHEMA = LIEUX_SCHEMA
+EXAMPLE = LIEUX_EXAMPLE
+needs_standard = pytest.mark.skipif(not SCHEMA.exists(), reason=f"reference data absent: {SCHEMA}")
 
 # One valid row (the standard's example, shortened).
 BASE = {
