@@ -17,9 +17,8 @@ from aiguillage.directory.imports.engine import (
     FRANCE_SERVICES_RESEAU,
     Record,
 )
-from aiguillage.directory.imports.fields import FieldProblem
-from aiguillage.directory.imports.report import ImportReport, RowError
-from aiguillage.directory.imports.tabular import open_table
+from aiguillage.directory.imports.places import parse_places
+from aiguillage.directory.imports.report import ImportReport
 from aiguillage.directory.needs import NeedMapping
 from aiguillage.directory.vocabularies import ON_SITE
 
@@ -144,22 +143,14 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
 def parse(
     text: str, *, name: str, report: ImportReport, mapping: NeedMapping, seen
 ) -> Iterator[Record]:
-    table = open_table(text, aliases=dict.fromkeys(COLUMNS, ()), required=REQUIRED, name=name)
-    for line, row in table.rows:
-        report.rows += 1
-        source_id = row.get(ID_COLUMN, "").strip()
-        if "__width__" in row:
-            if source_id:  # a broken line does not retire the place it names
-                seen(source_id, line)
-            report.reject(RowError(line, "*", f"truncated or extra fields: {row['__width__']}"))
-            continue
-        if not source_id:
-            report.reject(RowError(line, ID_COLUMN, "required, empty"))
-            continue
-        try:
-            values = clean_row(row, mapping)
-        except FieldProblem as problem:
-            seen(source_id, line)
-            report.reject(RowError(line, problem.field, problem.reason, problem.value))
-            continue
-        yield Record(line=line, source_id=source_id, values=values)
+    return parse_places(
+        text,
+        name=name,
+        columns=COLUMNS,
+        required=REQUIRED,
+        id_column=ID_COLUMN,
+        clean_row=clean_row,
+        report=report,
+        mapping=mapping,
+        seen=seen,
+    )
