@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.search import normalize
@@ -71,8 +71,13 @@ def nearest_structures(
     limit = min(max(limit, 1), MAX_LIMIT)
     candidates = structures_within(latitude=latitude, longitude=longitude, radius_km=radius_km)
     if need is not None:
-        candidates = candidates.covering(need)
-    rows = candidates.only(*LIST_FIELDS)
+        # EXISTS, not a join: SQLite then starts from the coordinates index instead of
+        # reading every structure in France that covers the need.
+        covers = Structure.covered_needs.through.objects.filter(
+            structure_id=OuterRef("pk"), need_id=need.pk
+        )
+        candidates = candidates.filter(Exists(covers))
+    rows = candidates.order_by().only(*LIST_FIELDS)
     within = []
     for structure in rows:
         if thematique and thematique not in structure.thematiques:
