@@ -38,3 +38,10 @@ def network_view(view=None, *, roles: tuple[str, ...] = ()):
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def member_has_role(request, *roles: str) -> bool:
+    """Whether the caller's membership of the page's network has one of ``roles``
+    (for showing or hiding actions; ``network_view(roles=...)`` guards the doors)."""
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role in roles

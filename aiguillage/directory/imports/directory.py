@@ -19,6 +19,7 @@ from aiguillage.directory.imports.engine import (
     link_same_places,
     refresh_from_services,
 )
+from aiguillage.directory.imports.places import parse_places
 from aiguillage.directory.imports.report import ImportReport, UnreadableFile
 from aiguillage.directory.imports.tabular import DELIMITERS, read_text
 from aiguillage.directory.models import Service, Structure
@@ -96,8 +97,16 @@ def _import_places(module, text: str, *, name: str, source: str, report: ImportR
         Structure, source, report, mapping, fields=module.FIELDS, id_field=module.ID_COLUMN
     )
     unreadable_hours = 0
-    for record in module.parse(
-        text, name=name, report=report, mapping=mapping, seen=writer.mark_seen
+    for record in parse_places(
+        text,
+        name=name,
+        columns=module.COLUMNS,
+        required=module.REQUIRED,
+        id_column=module.ID_COLUMN,
+        clean_row=module.clean_row,
+        report=report,
+        mapping=mapping,
+        seen=writer.mark_seen,
     ):
         unreadable_hours += not record.values["opening_hours_valid"]
         writer.add(record)

@@ -8,17 +8,13 @@ every France services covers the démarches of the national bouquet.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from aiguillage.catalog.vocabularies import LieuxService
 from aiguillage.directory.imports import fields as clean
 from aiguillage.directory.imports.engine import (
     FRANCE_SERVICES_PROGRAMME,
     FRANCE_SERVICES_RESEAU,
-    Record,
 )
-from aiguillage.directory.imports.places import parse_places
-from aiguillage.directory.imports.report import ImportReport
 from aiguillage.directory.needs import NeedMapping
 from aiguillage.directory.vocabularies import ON_SITE
 
@@ -138,19 +134,3 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
         "reception_modes": [ON_SITE],
         "general_help": mapping.is_general_help(lieux_services=services),
     }
-
-
-def parse(
-    text: str, *, name: str, report: ImportReport, mapping: NeedMapping, seen
-) -> Iterator[Record]:
-    return parse_places(
-        text,
-        name=name,
-        columns=COLUMNS,
-        required=REQUIRED,
-        id_column=ID_COLUMN,
-        clean_row=clean_row,
-        report=report,
-        mapping=mapping,
-        seen=seen,
-    )

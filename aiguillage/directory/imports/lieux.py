@@ -7,13 +7,8 @@ refuse a row: unreadable ones are kept as typed and flagged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from aiguillage.directory.imports import fields as clean
-from aiguillage.directory.imports.engine import Record
 from aiguillage.directory.imports.fields import FieldProblem
-from aiguillage.directory.imports.places import parse_places
-from aiguillage.directory.imports.report import ImportReport
 from aiguillage.directory.needs import NeedMapping
 from aiguillage.directory.vocabularies import (
     LIEUX_LISTS,
@@ -126,19 +121,3 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
         "booking_url": clean.url(row.get("prise_rdv"), field="prise_rdv"),
         "general_help": mapping.is_general_help(lieux_services=lists["services"]),
     }
-
-
-def parse(
-    text: str, *, name: str, report: ImportReport, mapping: NeedMapping, seen
-) -> Iterator[Record]:
-    return parse_places(
-        text,
-        name=name,
-        columns=COLUMNS,
-        required=REQUIRED,
-        id_column=ID_COLUMN,
-        clean_row=clean_row,
-        report=report,
-        mapping=mapping,
-        seen=seen,
-    )

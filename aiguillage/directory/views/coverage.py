@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aiguillage.accounts.models import Role
-from aiguillage.core.decorators import network_view
+from aiguillage.core.decorators import member_has_role, network_view
 from aiguillage.directory.coverage import (
     DISTANCE_BANDS_KM,
     ZONE_BLANCHE_KM,
@@ -58,7 +58,7 @@ def coverage_page(request, network) -> HttpResponse:
         if selected
         else [],
         "map": coverage_map_svg(coverage, need=selected) if coverage.communes else "",
-        "may_edit": request.membership is not None and request.membership.role == Role.COORDINATOR,
+        "may_edit": member_has_role(request, Role.COORDINATOR),
     }
     return render(request, "directory/coverage.html", context)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aiguillage.accounts.models import Role
-from aiguillage.core.decorators import network_view
+from aiguillage.core.decorators import member_has_role, network_view
 from aiguillage.directory.forms import PartnerContactForm, PartnershipForm, PriorityNeedsForm
 from aiguillage.directory.models import PartnerContact, Partnership, PartnershipStatus, Structure
 from aiguillage.directory.partner_finder import find_partner_candidates
@@ -45,7 +45,7 @@ def _partnership_or_404(network, partnership_id: int) -> Partnership:
 
 
 def _is_coordinator(request) -> bool:
-    return request.membership is not None and request.membership.role == Role.COORDINATOR
+    return member_has_role(request, Role.COORDINATOR)
 
 
 @network_view
@@ -63,17 +63,21 @@ def partner_list(request, network) -> HttpResponse:
     return render(request, "directory/partners.html", context)
 
 
-@network_view
-def partner_detail(request, network, partnership_id: int) -> HttpResponse:
-    partnership = _partnership_or_404(network, partnership_id)
+def _render_detail(request, network, partnership, contact_form, *, status: int = 200):
     context = {
         "network": network,
         "partnership": partnership,
         "history": history_of(partnership=partnership),
-        "contact_form": PartnerContactForm(),
+        "contact_form": contact_form,
         "may_edit": _is_coordinator(request),
     }
-    return render(request, "directory/partner_detail.html", context)
+    return render(request, "directory/partner_detail.html", context, status=status)
+
+
+@network_view
+def partner_detail(request, network, partnership_id: int) -> HttpResponse:
+    partnership = _partnership_or_404(network, partnership_id)
+    return _render_detail(request, network, partnership, PartnerContactForm())
 
 
 @network_view(roles=COORDINATORS)
@@ -108,14 +112,7 @@ def partner_contact_add(request, network, partnership_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Le contact a été ajouté."))
             return redirect("directory:partner_detail", network.slug, partnership.pk)
-    context = {
-        "network": network,
-        "partnership": partnership,
-        "history": history_of(partnership=partnership),
-        "contact_form": form,
-        "may_edit": True,
-    }
-    return render(request, "directory/partner_detail.html", context, status=400)
+    return _render_detail(request, network, partnership, form, status=400)
 
 
 @require_POST

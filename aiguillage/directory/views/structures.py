@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aiguillage.accounts.models import Role
-from aiguillage.core.decorators import network_view
+from aiguillage.core.decorators import member_has_role, network_view
 from aiguillage.core.opening import describe_opening_hours
 from aiguillage.directory.forms import StructureForm
 from aiguillage.directory.models import Partnership, Structure
@@ -42,9 +42,8 @@ def structure_detail(request, network, structure_id: int) -> HttpResponse:
         "modes": [RECEPTION_MODE_LABELS.get(m, m) for m in structure.reception_modes],
         "needs_by_theme": needs_by_theme,
         "partnership": partnership,
-        "may_edit": request.membership is not None and request.membership.role in EDITORS,
-        "may_partner": request.membership is not None
-        and request.membership.role == Role.COORDINATOR,
+        "may_edit": member_has_role(request, *EDITORS),
+        "may_partner": member_has_role(request, Role.COORDINATOR),
     }
     return render(request, "directory/structure_detail.html", context)
 
