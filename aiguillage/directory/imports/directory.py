@@ -16,6 +16,7 @@ from django.db import transaction
 from aiguillage.directory.imports import data_inclusion, france_services, lieux
 from aiguillage.directory.imports.engine import (
     BatchWriter,
+    chunks,
     link_same_places,
     refresh_from_services,
 )
@@ -148,8 +149,7 @@ def _import_data_inclusion(text: str, *, name: str, source: str, report: ImportR
         services.flush()
         changed = services.touched + services.retire_absent()
         affected = set()
-        for start in range(0, len(changed), 1000):
-            chunk = changed[start : start + 1000]
+        for chunk in chunks(changed):
             affected |= set(
                 Service.objects.filter(pk__in=chunk).values_list("structure_id", flat=True)
             )
