@@ -77,29 +77,43 @@ def nearest_structures(
             structure_id=OuterRef("pk"), need_id=need.pk
         )
         candidates = candidates.filter(Exists(covers))
-    rows = candidates.order_by().only(*LIST_FIELDS)
+    # Two reads: the coordinates of every candidate (hundreds in a city), then the
+    # fields the desk shows for the few kept. Reading whole rows for all candidates
+    # was most of the time.
+    columns = ["pk", "latitude", "longitude", "duplicate_of_id"]
+    columns += ["thematiques"] if thematique else []
+    columns += ["lieux_services"] if lieux_service else []
+    columns += ["opening_hours"] if open_now else []
     within = []
-    for structure in rows:
-        if thematique and thematique not in structure.thematiques:
+    for row in candidates.order_by().values(*columns):
+        if thematique and thematique not in row["thematiques"]:
             continue
-        if lieux_service and lieux_service not in structure.lieux_services:
+        if lieux_service and lieux_service not in row["lieux_services"]:
             continue
-        distance = haversine_km(latitude, longitude, structure.latitude, structure.longitude)
+        distance = haversine_km(latitude, longitude, row["latitude"], row["longitude"])
         if distance <= radius_km:
-            within.append((distance, structure.pk, structure))
+            within.append((distance, row["pk"], row))
     within.sort(key=lambda item: (item[0], item[1]))
-    results: list[NearbyStructure] = []
+    chosen: list[tuple[float, int]] = []
     places: set[int] = set()
-    for distance, _pk, structure in within:
-        if structure.place_id in places:
+    for distance, pk, row in within:
+        place_id = row["duplicate_of_id"] or pk
+        if place_id in places:
+            continue
+        if open_now and opening_state(row["opening_hours"], now)[0] is not True:
+            continue
+        places.add(place_id)
+        chosen.append((distance, pk))
+        if len(chosen) >= limit:
+            break
+    structures = Structure.objects.only(*LIST_FIELDS).in_bulk([pk for _, pk in chosen])
+    results: list[NearbyStructure] = []
+    for distance, pk in chosen:
+        structure = structures.get(pk)
+        if structure is None:  # deleted between the two reads
             continue
         is_open, next_opening = opening_state(structure.opening_hours, now)
-        if open_now and is_open is not True:
-            continue
-        places.add(structure.place_id)
         results.append(NearbyStructure(structure, round(distance, 3), is_open, next_opening))
-        if len(results) >= limit:
-            break
     return results
 
 

@@ -271,6 +271,25 @@ class TestUnreadableFiles:
         assert "Nothing was written" in str(error.value)
         assert snapshot() == before
 
+    @pytest.mark.parametrize(
+        "late,message",
+        [("é".encode("latin-1"), "not UTF-8 \\(after line"), (b"\x00", "binary")],
+        ids=["latin-1", "nul"],
+    )
+    def test_a_bad_byte_far_into_the_file_still_writes_nothing(self, tmp_path, late, message):
+        # The file is read as it is imported: the bad byte comes after the first batch
+        # of rows has been written, and the transaction must undo that batch.
+        import_directory(lieux_file(tmp_path, *GOOD_LIEUX, name="before.csv"))
+        before = snapshot()
+        rows = [lieu(f"m{i}", f"Médiathèque {i}") for i in range(1500)]
+        text = table(LIEUX_COLUMNS, *rows).encode()
+        assert len(text) > 3 * 64 * 1024  # well past what is read to tell the format
+        path = write(tmp_path, text + b"m9999,43493312300029,Caf" + late + b"\n")
+        with pytest.raises(CommandError, match=message) as error:
+            run(path)
+        assert error.value.returncode == 2
+        assert snapshot() == before
+
     def test_the_message_says_how_to_resave_as_utf8(self, tmp_path):
         path = write(tmp_path, table(LIEUX_COLUMNS, lieu("l1", "Médiathèque")), encoding="latin-1")
         with pytest.raises(CommandError, match="re-save it as UTF-8"):

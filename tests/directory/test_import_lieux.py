@@ -5,12 +5,15 @@ import io
 import json
 import re
 
+import phonenumbers
 import pytest
 
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.vocabularies import LieuxService
+from aiguillage.directory.imports import fields as clean
 from aiguillage.directory.imports import lieux
 from aiguillage.directory.imports.directory import import_directory
+from aiguillage.directory.imports.fields import FieldProblem
 from aiguillage.directory.models import Structure
 from aiguillage.directory.needs import FRANCE_SERVICES_BOUQUET
 from aiguillage.directory.vocabularies import LIEUX_LISTS, ON_SITE, REMOTE
@@ -301,3 +304,21 @@ def test_duplicate_ids_and_truncated_lines(tmp_path):
     assert "first seen on line 2" in report.errors[0].reason
     assert "5 fields instead of 32" in report.errors[1].reason
     assert Structure.objects.get(source_id="lieu-1").name == "Médiathèque de Lodève"
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["+33467888600", "+33612345678", "+33262123456", "+33596123456", "+33912345678"],
+)
+def test_a_number_already_in_e164_is_kept_as_phonenumbers_would(number):
+    # The importer skips phonenumbers for +33 and 9 digits; it must say what it says.
+    parsed = phonenumbers.parse(number, "FR")
+    assert phonenumbers.is_possible_number(parsed)
+    expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    assert clean.phone(number, field="telephone", strict=True) == expected == number
+
+
+@pytest.mark.parametrize("number", ["+3346788860", "+334678886001", "+33 4 67"])
+def test_a_malformed_e164_number_is_still_refused(number):
+    with pytest.raises(FieldProblem):
+        clean.phone(number, field="telephone", strict=True)

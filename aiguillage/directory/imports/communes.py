@@ -8,6 +8,7 @@ delegated communes) become one commune whose ``other_names`` keep the old names.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from aiguillage.core.validators import is_valid_insee_code
 from aiguillage.directory.imports.report import ImportReport, RowError
-from aiguillage.directory.imports.tabular import open_table, read_text
+from aiguillage.directory.imports.tabular import open_lines, open_table
 from aiguillage.directory.models import (
     Commune,
     CommuneKind,
@@ -86,8 +87,10 @@ def _coordinate(raw: str, low: float, high: float) -> float | None:
     return value
 
 
-def parse_communes(text: str, *, name: str, report: ImportReport) -> dict[str, CommuneRow]:
-    table = open_table(text, aliases=ALIASES, required=REQUIRED, name=name)
+def parse_communes(
+    lines: Iterable[str], *, name: str, report: ImportReport
+) -> dict[str, CommuneRow]:
+    table = open_table(lines, aliases=ALIASES, required=REQUIRED, name=name)
     communes: dict[str, CommuneRow] = {}
     delegated: list[tuple[str, str, str]] = []  # (code, name, postcode)
     for line, row in table.rows:
@@ -167,7 +170,8 @@ def import_communes(
 ) -> ImportReport:
     """Create or update communes from ``path``; one transaction, nothing deleted."""
     report = ImportReport(source=source or path.name, dry_run=dry_run)
-    parsed = parse_communes(read_text(path), name=path.name, report=report)
+    with open_lines(path) as lines:
+        parsed = parse_communes(lines, name=path.name, report=report)
     with transaction.atomic():
         existing = {c.insee_code: c for c in Commune.objects.all()}
         now = timezone.now()

@@ -9,6 +9,7 @@ what a real run would do.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
@@ -22,7 +23,7 @@ from aiguillage.directory.imports.engine import (
 )
 from aiguillage.directory.imports.places import parse_places
 from aiguillage.directory.imports.report import ImportReport, UnreadableFile
-from aiguillage.directory.imports.tabular import DELIMITERS, read_text
+from aiguillage.directory.imports.tabular import DELIMITERS, open_lines, read_head, read_text
 from aiguillage.directory.models import Service, Structure
 from aiguillage.directory.needs import load_need_mapping
 
@@ -36,12 +37,12 @@ DEFAULT_SOURCES = {
 MAX_SOURCE_LENGTH = 60
 
 
-def detect_format(text: str, *, name: str) -> str:
+def detect_format(head: str, *, name: str) -> str:
     """Which standard a file follows, from its first character or its header."""
-    start = text.lstrip()[:1]
+    start = head.lstrip()[:1]
     if start in ("[", "{"):
         return data_inclusion.FORMAT
-    first_line = text.split("\n", 1)[0]
+    first_line = head.split("\n", 1)[0].rstrip("\r")
     try:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=DELIMITERS).delimiter
     except csv.Error:
@@ -68,21 +69,23 @@ def import_directory(
 ) -> ImportReport:
     if file_format not in FORMATS:
         raise UnreadableFile(f"unknown format {file_format!r}; one of {', '.join(FORMATS)}")
-    text = read_text(path)
-    if not text.strip():
+    head = read_head(path)
+    if not head.strip():
         raise UnreadableFile(f"{path.name} is empty")
     if file_format == AUTO:
-        file_format = detect_format(text, name=path.name)
+        file_format = detect_format(head, name=path.name)
     source = (source or DEFAULT_SOURCES[file_format]).strip()
     if not source or len(source) > MAX_SOURCE_LENGTH:
         raise UnreadableFile(f"the source name must have 1 to {MAX_SOURCE_LENGTH} characters")
     report = ImportReport(source=source, dry_run=dry_run)
     with transaction.atomic():
         if file_format == data_inclusion.FORMAT:
+            text = read_text(path)
             _import_data_inclusion(text, name=path.name, source=source, report=report)
         else:
             module = lieux if file_format == lieux.FORMAT else france_services
-            _import_places(module, text, name=path.name, source=source, report=report)
+            with open_lines(path) as lines:
+                _import_places(module, lines, name=path.name, source=source, report=report)
         report.errors.sort(key=lambda error: error.line)  # stable: a row's errors keep order
         report.skipped = len(report.errors)
         if dry_run or (strict and report.errors):
@@ -92,14 +95,16 @@ def import_directory(
     return report
 
 
-def _import_places(module, text: str, *, name: str, source: str, report: ImportReport) -> None:
+def _import_places(
+    module, lines: Iterable[str], *, name: str, source: str, report: ImportReport
+) -> None:
     mapping = load_need_mapping()
     writer = BatchWriter(
         Structure, source, report, mapping, fields=module.FIELDS, id_field=module.ID_COLUMN
     )
     unreadable_hours = 0
     for record in parse_places(
-        text,
+        lines,
         name=name,
         columns=module.COLUMNS,
         required=module.REQUIRED,

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from aiguillage.catalog.search import normalize
 from aiguillage.core.geo import haversine_km
 from aiguillage.directory.imports.report import ImportReport, RowError
+from aiguillage.directory.imports.sql import insert_rows, replace_links
 from aiguillage.directory.models import Service, Structure
 from aiguillage.directory.needs import FRANCE_SERVICES_BOUQUET, NeedMapping
 
@@ -137,7 +138,7 @@ class BatchWriter:
         if self.is_service:
             batch = self._attach_parents(batch)
         existing = self._existing([r.source_id for r in batch])
-        to_create, to_update, needs = [], [], {}
+        to_create, to_update, needs, new_needs = [], [], {}, {}
         for record in batch:
             found = existing.get(record.source_id)
             # The fingerprint covers what the file says (and what the catalog derives from
@@ -149,28 +150,29 @@ class BatchWriter:
                 self.report.unchanged += 1
                 continue
             need_ids = self._need_ids(record, found)
-            obj = self.model(
-                source=self.source,
-                source_id=record.source_id,
-                source_hash=digest,
-                imported_at=self.now,
-                is_active=True,
+            row = {
                 **record.values,
-            )
+                "source": self.source,
+                "source_id": record.source_id,
+                "source_hash": digest,
+                "imported_at": self.now,
+                "is_active": True,
+            }
             if self.is_service:
-                obj.structure_id = self._parents[record.parent_source_id]
-                if found is not None and found.parent_pk != obj.structure_id:
+                row["structure_id"] = self._parents[record.parent_source_id]
+                if found is not None and found.parent_pk != row["structure_id"]:
                     self.left.add(found.parent_pk)
             if found is None:
-                to_create.append((obj, need_ids))
+                to_create.append(row)
+                new_needs[record.source_id] = need_ids
             else:
-                obj.pk = found.pk
-                to_update.append(obj)
+                to_update.append(self.model(pk=found.pk, **row))
                 if not found.needs_edited:
                     needs[found.pk] = need_ids
-        created = self.model.objects.bulk_create([obj for obj, _ in to_create])
-        for obj, (_, need_ids) in zip(created, to_create, strict=True):
-            needs[obj.pk] = need_ids
+        insert_rows(self.model, to_create)
+        created = self._pks([row["source_id"] for row in to_create])
+        for source_id, pk in created.items():
+            needs[pk] = new_needs[source_id]
         update_fields = [*self.fields, "source_hash", "imported_at", "is_active"]
         if self.is_service:
             update_fields.append("structure")
@@ -178,7 +180,13 @@ class BatchWriter:
         self._replace_needs(needs)
         self.report.created += len(created)
         self.report.updated += len(to_update)
-        self.touched.extend([obj.pk for obj in created] + [obj.pk for obj in to_update])
+        self.touched.extend([*created.values(), *(obj.pk for obj in to_update)])
+
+    def _pks(self, source_ids: list[str]) -> dict[str, int]:
+        if not source_ids:
+            return {}
+        rows = self.model.objects.filter(source=self.source, source_id__in=source_ids)
+        return dict(rows.values_list("source_id", "pk"))
 
     def _attach_parents(self, batch: list[Record]) -> list[Record]:
         wanted = {r.parent_source_id for r in batch} - self._parents.keys()
@@ -229,15 +237,7 @@ class BatchWriter:
         return structure_need_ids(values, self.mapping)
 
     def _replace_needs(self, needs: dict[int, frozenset[int]]) -> None:
-        if not needs:
-            return
-        through = self.model.covered_needs.through
-        owner = "service_id" if self.is_service else "structure_id"
-        through.objects.filter(**{f"{owner}__in": list(needs)}).delete()
-        through.objects.bulk_create(
-            [through(**{owner: pk, "need_id": need}) for pk, ids in needs.items() for need in ids],
-            batch_size=5000,
-        )
+        replace_links(self.model, "service_id" if self.is_service else "structure_id", needs)
 
     def retire_absent(self) -> list[int]:
         """Rows of this source that the file no longer has become inactive.
@@ -291,28 +291,41 @@ def refresh_from_services(structure_ids: Iterable[int], mapping: NeedMapping) ->
         Structure.objects.bulk_update(
             structures, ["thematiques", "reception_modes", "general_help"]
         )
-        through = Structure.covered_needs.through
-        through.objects.filter(structure_id__in=list(needs)).delete()
-        through.objects.bulk_create(
-            [through(structure_id=pk, need_id=n) for pk, ids in needs.items() for n in ids],
-            batch_size=5000,
-        )
+        replace_links(Structure, "structure_id", needs)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Place:
+    """A structure as place matching sees it. The whole active directory is held as
+    these, so they are slotted, and their name and address are normalised only when
+    a comparison needs them."""
+
     pk: int
     source: str
-    name: str
+    raw_name: str
     siret: str
-    address: str
+    raw_address: str
     latitude: float | None
     longitude: float | None
     duplicate_of_id: int | None
+    _name: str | None = None
+    _address: str | None = None
 
     @classmethod
     def from_row(cls, row: tuple) -> _Place:
-        return cls(row[0], row[1], normalize(row[2]), row[3], normalize(row[4]), *row[5:])
+        return cls(*row)
+
+    @property
+    def name(self) -> str:
+        if self._name is None:
+            self._name = normalize(self.raw_name)
+        return self._name
+
+    @property
+    def address(self) -> str:
+        if self._address is None:
+            self._address = normalize(self.raw_address)
+        return self._address
 
 
 PLACE_COLUMNS = (
@@ -338,25 +351,31 @@ def link_same_places(touched: Iterable[int]) -> int:
     touched_ids = set(touched)
     if not touched_ids:
         return 0
-    by_key: dict[tuple[str, str], list[_Place]] = defaultdict(list)
+    by_siret: dict[str, list[_Place]] = defaultdict(list)
     grid: dict[tuple[int, int], list[_Place]] = defaultdict(list)
+    known: dict[int, _Place] = {}
     canonical = Structure.objects.active().filter(duplicate_of__isnull=True)
     for row in canonical.values_list(*PLACE_COLUMNS):
         place = _Place.from_row(row)
+        known[place.pk] = place
         if place.siret:
-            by_key[(place.siret, place.address)].append(place)
+            by_siret[place.siret].append(place)
         if place.latitude is not None:
             grid[_cell(place.latitude, place.longitude)].append(place)
     links: dict[int, int | None] = {}  # pk -> its new duplicate_of
     mine: dict[int, _Place] = {}
     for chunk in chunks(sorted(touched_ids)):
-        rows = Structure.objects.active().filter(pk__in=chunk).order_by("pk")
-        for row in rows.values_list(*PLACE_COLUMNS):
-            place = _Place.from_row(row)
+        # Most touched rows are canonical, hence already read; the others are twins.
+        twins = Structure.objects.active().filter(pk__in=[pk for pk in chunk if pk not in known])
+        read = {row[0]: _Place.from_row(row) for row in twins.values_list(*PLACE_COLUMNS)}
+        for pk in chunk:
+            place = known.get(pk) or read.get(pk)
+            if place is None:  # inactive
+                continue
             mine[place.pk] = place
             if links.get(place.pk) is not None:  # taken back by an earlier row
                 continue
-            match = _same_place(place, by_key, grid, taken=links)
+            match = _same_place(place, by_siret, grid, taken=links)
             target = None
             if match is not None and match.pk < place.pk:
                 target = match.pk
@@ -390,7 +409,7 @@ def chunks(ids: list[int]) -> Iterator[list[int]]:
 def _is_same(place: _Place, other: _Place) -> bool:
     if place.pk == other.pk or place.source == other.source:
         return False
-    if place.siret and (place.siret, place.address) == (other.siret, other.address):
+    if place.siret and place.siret == other.siret and place.address == other.address:
         return True
     return (
         place.latitude is not None
@@ -403,7 +422,7 @@ def _is_same(place: _Place, other: _Place) -> bool:
 
 def _same_place(
     place: _Place,
-    by_key: dict[tuple[str, str], list[_Place]],
+    by_siret: dict[str, list[_Place]],
     grid: dict[tuple[int, int], list[_Place]],
     *,
     taken: dict[int, int | None],
@@ -411,7 +430,7 @@ def _same_place(
     """The first canonical row of another source that is the same place as ``place``."""
     candidates: list[_Place] = []
     if place.siret:
-        candidates += by_key.get((place.siret, place.address), ())
+        candidates += by_siret.get(place.siret, ())
     if place.latitude is not None:
         row, col = _cell(place.latitude, place.longitude)
         for d_row in (-1, 0, 1):

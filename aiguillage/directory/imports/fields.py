@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -84,6 +84,11 @@ def coordinates(
     return lat, lon
 
 
+# A French number already written as the standards want it: +33 then 9 digits, the
+# first of them 1 to 9; phonenumbers keeps such a number as it is (tested).
+_FRENCH_E164 = re.compile(r"\+33[1-9][0-9]{8}")
+
+
 def phone(raw: str | None, *, field: str, strict: bool) -> str:
     """E.164 (``+33…``, the standards' format) when the number is a possible French one.
 
@@ -93,6 +98,8 @@ def phone(raw: str | None, *, field: str, strict: bool) -> str:
     value = (raw or "").strip()
     if not value:
         return ""
+    if _FRENCH_E164.fullmatch(value):  # most cells of a national file: nothing to do
+        return value
     try:
         number = phonenumbers.parse(value, "FR")
     except phonenumbers.NumberParseException:
@@ -165,9 +172,9 @@ def opening_hours(raw: str | None) -> tuple[str, bool]:
     return value, parse_opening_hours(value) is not None
 
 
-def choices(raw: str | Iterable[str] | None, allowed: Iterable[str], *, field: str) -> list[str]:
+def choices(raw: str | Iterable[str] | None, allowed: Collection[str], *, field: str) -> list[str]:
     values = split_list(raw) if isinstance(raw, str) else list(raw or ())
-    allowed_set = set(allowed)
+    allowed_set = allowed if isinstance(allowed, frozenset | set) else set(allowed)
     for value in values:
         if value not in allowed_set:
             raise FieldProblem(field, "not a value of the standard's list", value)

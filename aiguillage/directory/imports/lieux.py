@@ -43,6 +43,9 @@ FIELDS = (
 )  # fmt: skip
 
 
+_ALLOWED = {column: frozenset(values) for column, values in LIEUX_LISTS.items()}
+
+
 def pivot_fields(raw: str) -> dict[str, str]:
     """The SIRET/SIREN or RNA pivot, in the field that holds it."""
     value = raw.strip().replace(" ", "")
@@ -67,7 +70,7 @@ def reception_modes(accompaniment: list[str], access: list[str]) -> list[str]:
 def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
     lists = {
         column: clean.choices(row.get(column, ""), allowed, field=column)
-        for column, allowed in LIEUX_LISTS.items()
+        for column, allowed in _ALLOWED.items()
     }
     latitude, longitude = clean.coordinates(row.get("latitude"), row.get("longitude"))
     emails = [clean.email(v, field="courriels") for v in split_list(row.get("courriels", ""))]

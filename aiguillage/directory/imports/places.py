@@ -6,7 +6,7 @@ how to clean a row; the loop turns every line into a record or a reported bad ro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from aiguillage.directory.imports.engine import Record
 from aiguillage.directory.imports.fields import FieldProblem
@@ -16,7 +16,7 @@ from aiguillage.directory.needs import NeedMapping
 
 
 def parse_places(
-    text: str,
+    lines: Iterable[str],
     *,
     name: str,
     columns: Sequence[str],
@@ -27,7 +27,7 @@ def parse_places(
     mapping: NeedMapping,
     seen: Callable[[str, int], None],
 ) -> Iterator[Record]:
-    table = open_table(text, aliases=dict.fromkeys(columns, ()), required=required, name=name)
+    table = open_table(lines, aliases=dict.fromkeys(columns, ()), required=required, name=name)
     for line, row in table.rows:
         report.rows += 1
         source_id = row.get(id_column, "").strip()

@@ -3,11 +3,15 @@ semicolon, column names in several spellings. Anything else is refused whole."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from aiguillage.directory.imports.report import UnreadableFile
 
@@ -21,39 +25,99 @@ class Table:
     rows: Iterator[tuple[int, dict[str, str]]]  # (line number, canonical name -> value)
 
 
-def read_text(path: Path) -> str:
+HEAD_BYTES = 64 * 1024  # enough to tell a format from its header, and a binary file
+
+
+def _not_utf8(name: str, where: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"{name} is not UTF-8 ({where}); re-save it as UTF-8 "
+        "(in LibreOffice: Save as, CSV, character set Unicode UTF-8)"
+    )
+
+
+def _binary(name: str) -> UnreadableFile:
+    # No text file holds NUL (and PostgreSQL refuses it in text).
+    return UnreadableFile(f"{name} is a binary file, not a UTF-8 text file")
+
+
+def _open(path: Path) -> BinaryIO:
     try:
-        raw = path.read_bytes()
+        return path.open("rb")
     except OSError as exc:
         raise UnreadableFile(f"cannot read {path}: {exc.strerror}") from exc
-    if b"\x00" in raw:  # no text file holds NUL (and PostgreSQL refuses it in text)
-        raise UnreadableFile(f"{path.name} is a binary file, not a UTF-8 text file")
+
+
+def read_head(path: Path) -> str:
+    """The start of a file, decoded: what telling its format needs, read first so
+    that a binary or non-UTF-8 file is refused before anything else is done."""
+    with _open(path) as handle:
+        raw = handle.read(HEAD_BYTES)
+    if b"\x00" in raw:
+        raise _binary(path.name)
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=False)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path.name, f"byte {exc.start}") from exc
+
+
+def read_text(path: Path) -> str:
+    """A whole UTF-8 file (JSON documents are parsed whole)."""
+    with _open(path) as handle:
+        raw = handle.read()
+    if b"\x00" in raw:
+        raise _binary(path.name)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"{path.name} is not UTF-8 (byte {exc.start}); re-save it as UTF-8 "
-            "(in LibreOffice: Save as, CSV, character set Unicode UTF-8)"
-        ) from exc
+        raise _not_utf8(path.name, f"byte {exc.start}") from exc
+
+
+@contextmanager
+def open_lines(path: Path) -> Iterator[Iterator[str]]:
+    """The lines of a UTF-8 text file, decoded as they are read.
+
+    A national file is 70 MiB; holding it whole, decoded, was most of an import's
+    memory. A decoding error or a NUL met on the way stops the import the same way
+    as at the start: the caller's transaction has written nothing yet that stays.
+    """
+    read_head(path)
+    with io.TextIOWrapper(_open(path), encoding="utf-8-sig", newline="") as text:
+        yield _checked_lines(text, path.name)
+
+
+def _checked_lines(text: io.TextIOWrapper, name: str) -> Iterator[str]:
+    count = 0
+    while True:
+        try:
+            line = text.readline()
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(name, f"after line {count}") from exc
+        if not line:
+            return
+        if "\x00" in line:
+            raise _binary(name)
+        count += 1
+        yield line
 
 
 def open_table(
-    text: str,
+    lines: Iterator[str],
     *,
     aliases: Mapping[str, Sequence[str]],
     required: Sequence[str],
     name: str,
 ) -> Table:
     """Map the file's header to canonical names; refuse it when a required one is missing."""
-    if not text.strip():
+    lines = iter(lines)
+    first_line = next(lines, "")
+    if not first_line.strip():
         raise UnreadableFile(f"{name} is empty")
-    first_line = text.split("\n", 1)[0]
     try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=DELIMITERS)
+        dialect = csv.Sniffer().sniff(first_line.rstrip("\r\n"), delimiters=DELIMITERS)
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
