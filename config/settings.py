@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "aiguillage.accounts",
     "aiguillage.catalog",
     "aiguillage.directory",
+    "aiguillage.agenda",
     "aiguillage.api",
 ]
 
