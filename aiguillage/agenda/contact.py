@@ -1,0 +1,114 @@
+"""What a visitor gives to book: the minimum, checked, and the link to manage it.
+
+No account: the confirmation carries a signed link holding the booking's id and a
+random key stored on the booking. Regenerating the key revokes every earlier link;
+the link holds no personal data.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import phonenumbers
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+MANAGE_SALT = "aiguillage.agenda.manage"
+# France and its overseas departments and collectivities: the reminders go to these.
+FRENCH_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Visitor:
+    """A visitor's contact as typed; ``checked_visitor`` normalises it."""
+
+    first_name: str
+    email: str = ""
+    phone: str = ""
+    consent_reminders: bool = False
+    accessibility_needs: str = ""
+    language: str = ""
+
+
+def french_phone(raw: str) -> str:
+    """A French number (métropole or outre-mer) in E.164, or a ValidationError: reminders
+    are sent through French operators only."""
+    value = raw.strip()
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.region_code_for_number(number) not in FRENCH_REGIONS
+    ):
+        raise ValidationError(
+            _("Ce numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78)."),
+            code="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def checked_visitor(visitor: Visitor) -> Visitor:
+    """The visitor's contact normalised, or a ValidationError per field (dict)."""
+    errors: dict[str, str] = {}
+    first_name = " ".join(visitor.first_name.split())
+    if not first_name:
+        errors["first_name"] = _("Un prénom ou un pseudonyme suffit, mais il en faut un.")
+    elif len(first_name) > 60:
+        errors["first_name"] = _("60 caractères au plus.")
+    email = visitor.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Cette adresse e-mail n'est pas valide.")
+    phone = visitor.phone.strip()
+    if phone:
+        try:
+            phone = french_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages[0]
+    if not email and not phone and "email" not in errors and "phone" not in errors:
+        errors["email"] = _("Donnez un e-mail ou un téléphone, pour le rappel.")
+    if errors:
+        raise ValidationError(errors)
+    return Visitor(
+        first_name=first_name,
+        email=email,
+        phone=phone,
+        consent_reminders=visitor.consent_reminders,
+        accessibility_needs=visitor.accessibility_needs.strip()[:200],
+        language=visitor.language.strip()[:40],
+    )
+
+
+def contact_key(visitor: Visitor) -> str:
+    """The same person whatever the case of their e-mail or the spacing of their phone."""
+    return visitor.email.lower() if visitor.email else visitor.phone
+
+
+def new_manage_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def manage_token(kind: str, pk: int, key: str) -> str:
+    return signing.dumps({"t": kind, "id": pk, "k": key}, salt=MANAGE_SALT, compress=True)
+
+
+def read_manage_token(token: str, kind: str) -> tuple[int, str] | None:
+    """The booking id and key of a manage link, or None when it was not ours."""
+    try:
+        data = signing.loads(token, salt=MANAGE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("t") != kind:
+        return None
+    pk, key = data.get("id"), data.get("k")
+    if not isinstance(pk, int) or not isinstance(key, str):
+        return None
+    return pk, key

@@ -1,0 +1,1 @@
+"""Every write of the agenda: typed, keyword-only, each in one transaction."""

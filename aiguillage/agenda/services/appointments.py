@@ -1,0 +1,121 @@
+"""Booking a slot, and cancelling or closing a booking.
+
+A seat is taken by one conditional ``UPDATE`` (``booked = booked + 1`` only while
+``booked < capacity``): whichever server process gets there first gets the seat, the
+other sees zero rows changed and is told the slot is full. The database's check
+constraint stands behind it. The appointment row is written in the same transaction,
+so a failure leaves neither a seat taken nor a half-written booking.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from aiguillage.agenda.contact import Visitor, checked_visitor, contact_key, new_manage_key
+from aiguillage.agenda.models import (
+    Appointment,
+    AppointmentStatus,
+    CancelledBy,
+    Channel,
+    OccurrenceStatus,
+    Slot,
+)
+from aiguillage.agenda.services.errors import AlreadyBooked, ClosedToThisChannel, SlotUnavailable
+from aiguillage.catalog.models import Need
+
+
+def _check_bookable(slot: Slot, *, channel: str, now: datetime.datetime) -> None:
+    if slot.starts_at <= now:
+        raise SlotUnavailable(_("Ce créneau est passé."))
+    if not slot.is_open or slot.occurrence.status != OccurrenceStatus.SCHEDULED:
+        raise SlotUnavailable(_("Cette permanence est annulée ce jour-là."))
+    if channel == Channel.ONLINE:
+        if not slot.is_public:
+            raise ClosedToThisChannel(_("Ce créneau se réserve à l'accueil de la bibliothèque."))
+        cutoff = datetime.timedelta(hours=slot.permanence.booking_cutoff_hours)
+        if slot.starts_at - now < cutoff:
+            raise ClosedToThisChannel(
+                _("Ce créneau commence bientôt : appelez ou passez à la bibliothèque.")
+            )
+
+
+@transaction.atomic
+def book_slot(
+    *,
+    slot: Slot,
+    visitor: Visitor,
+    need: Need | None,
+    channel: str,
+    now: datetime.datetime,
+    by=None,
+) -> Appointment:
+    """Book ``slot`` for ``visitor``; raises an AgendaError (or ValidationError for the
+    contact) and writes nothing when it cannot."""
+    visitor = checked_visitor(visitor)
+    slot = Slot.objects.select_related("occurrence", "permanence").get(pk=slot.pk)
+    _check_bookable(slot, channel=channel, now=now)
+    covered = set(slot.permanence.needs.values_list("pk", flat=True))
+    if need is not None and covered and need.pk not in covered:  # no list: any démarche
+        raise SlotUnavailable(_("Cette permanence ne traite pas cette démarche."))
+    key = contact_key(visitor)
+    if (
+        Appointment.objects.holding_a_seat()
+        .filter(slot=slot, contact_key=key, status=AppointmentStatus.BOOKED)
+        .exists()
+    ):
+        raise AlreadyBooked(_("Cette personne a déjà ce créneau."))
+    taken = Slot.objects.filter(pk=slot.pk, is_open=True, booked__lt=F("capacity")).update(
+        booked=F("booked") + 1
+    )
+    if not taken:
+        raise SlotUnavailable(_("Ce créneau vient d'être pris. Choisissez-en un autre."))
+    try:
+        with transaction.atomic():
+            return Appointment.objects.create(
+                network_id=slot.network_id,
+                slot=slot,
+                need=need,
+                channel=channel,
+                booked_by=by,
+                first_name=visitor.first_name,
+                email=visitor.email,
+                phone=visitor.phone,
+                contact_key=key,
+                consent_reminders=visitor.consent_reminders,
+                accessibility_needs=visitor.accessibility_needs,
+                language=visitor.language,
+                manage_key=new_manage_key(),
+            )
+    except IntegrityError as exc:  # the same person, booking twice at the same instant
+        raise AlreadyBooked(_("Cette personne a déjà ce créneau.")) from exc
+
+
+@transaction.atomic
+def cancel_appointment(*, appointment: Appointment, by: str, now: datetime.datetime) -> Appointment:
+    """Free the seat. Cancelling twice is harmless (the second does nothing)."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != AppointmentStatus.BOOKED:
+        return appointment
+    if by not in CancelledBy.values:
+        raise ValueError(f"unknown canceller {by!r}")
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_by = by
+    appointment.cancelled_at = now
+    appointment.save(update_fields=["status", "cancelled_by", "cancelled_at", "updated_at"])
+    Slot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    return appointment
+
+
+@transaction.atomic
+def record_attendance(*, appointment: Appointment, attended: bool) -> Appointment:
+    """Came or did not come; only a booking still holding its seat can be marked."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise SlotUnavailable(_("Ce rendez-vous a été annulé."))
+    appointment.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.NO_SHOW
+    appointment.save(update_fields=["status", "updated_at"])
+    return appointment

@@ -1,0 +1,70 @@
+"""Agenda rows for tests: permanences materialised through the service, as in use."""
+
+import datetime
+
+import factory
+
+from aiguillage.agenda.models import (
+    BookableBy,
+    Permanence,
+    PermanenceKind,
+    Workshop,
+    WorkshopSession,
+    WorkshopStatus,
+)
+from aiguillage.agenda.recurrence import PARIS
+from tests.accounts.factories import MembershipFactory
+from tests.core.factories import SiteFactory
+from tests.directory.factories import StructureFactory
+
+
+class PermanenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Permanence
+
+    site = factory.SubFactory(SiteFactory)
+    network = factory.LazyAttribute(lambda o: o.site.network)
+    kind = PermanenceKind.PARTNER
+    title = factory.Sequence(lambda n: f"Permanence France services {n}")
+    structure = factory.SubFactory(StructureFactory)
+    rrule = "FREQ=WEEKLY;BYDAY=TU"
+    starts_on = datetime.date(2026, 12, 1)
+    start_time = datetime.time(9, 0)
+    end_time = datetime.time(12, 0)
+    slot_minutes = 30
+    seats_per_slot = 1
+    bookable_by = BookableBy.PUBLIC
+    booking_cutoff_hours = 2
+
+
+class StaffPermanenceFactory(PermanenceFactory):
+    kind = PermanenceKind.STAFF
+    structure = None
+    staff = factory.SubFactory(MembershipFactory, network=factory.SelfAttribute("..site.network"))
+    title = factory.Sequence(lambda n: f"Rendez-vous numérique {n}")
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+        skip_postgeneration_save = True
+
+    site = factory.SubFactory(SiteFactory)
+    network = factory.LazyAttribute(lambda o: o.site.network)
+    title = factory.Sequence(lambda n: f"Créer son adresse e-mail {n}")
+    description = "Créer une adresse e-mail et l'utiliser pour ses démarches."
+    capacity = 12
+    waitlist_capacity = 20
+    status = WorkshopStatus.PUBLISHED
+    desk_registration = True
+    public_registration = True
+    starts_at = datetime.datetime(2026, 12, 3, 14, 0, tzinfo=PARIS)
+
+    @factory.post_generation
+    def sessions(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for start in extracted or [self.starts_at]:
+            WorkshopSession.objects.create(
+                workshop=self, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+            )
