@@ -1,8 +1,11 @@
 """Permanences: materialised ahead, idempotently; overlaps refused; a date cancelled."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.models import (
@@ -128,3 +131,16 @@ def test_a_cancelled_date_frees_the_person_and_cancels_its_bookings():
     materialise(permanence=permanence, today=TODAY)
     occurrence.refresh_from_db()
     assert occurrence.status == OccurrenceStatus.CANCELLED
+
+
+def test_the_command_materialises_every_active_permanence(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda: TODAY)
+    active = PermanenceFactory()
+    inactive = PermanenceFactory(is_active=False)
+    out = io.StringIO()
+    call_command("materialise_agenda", "--days", "31", stdout=out)
+    assert out.getvalue().strip() == "agenda: 4 new dates materialised up to 31 days ahead"
+    assert Occurrence.objects.filter(permanence=active).count() == 4
+    assert not Occurrence.objects.filter(permanence=inactive).exists()
+    with pytest.raises(CommandError, match="--days"):
+        call_command("materialise_agenda", "--days", "0")
