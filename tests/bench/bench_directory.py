@@ -228,7 +228,8 @@ def _print_need(label: str, measured: dict, analyzed: list[float], analyzed_ids,
         f"p95 {_percentiles(in_box)[1]:.0f}, max {max(in_box)}; "
         f"{sum(n < LIMIT for n in found)} points with fewer than {LIMIT} results"
     )
-    print(f"    nearest_structures ({measured['queries']} query): {_ms(measured['fast'])}")
+    queries = f"{measured['queries']} {'query' if measured['queries'] == 1 else 'queries'}"
+    print(f"    nearest_structures ({queries}): {_ms(measured['fast'])}")
     print(f"    full scan in Python ({SCAN_POINTS} points): {_ms(measured['scan'])}")
     print(f"    speed-up: p50 {scan_p50 / fast_p50:5.1f}x  p95 {scan_p95 / fast_p95:5.1f}x")
     analyzed_p50, analyzed_p95 = _percentiles(analyzed)

@@ -23,7 +23,12 @@ from aiguillage.directory.imports.engine import (
 )
 from aiguillage.directory.imports.places import parse_places
 from aiguillage.directory.imports.report import ImportReport, UnreadableFile
-from aiguillage.directory.imports.tabular import DELIMITERS, open_lines, read_head, read_text
+from aiguillage.directory.imports.tabular import (
+    open_lines,
+    read_head,
+    read_text,
+    sniff_delimiter,
+)
 from aiguillage.directory.models import Service, Structure
 from aiguillage.directory.needs import load_need_mapping
 
@@ -43,10 +48,7 @@ def detect_format(head: str, *, name: str) -> str:
     if start in ("[", "{"):
         return data_inclusion.FORMAT
     first_line = head.split("\n", 1)[0].rstrip("\r")
-    try:
-        delimiter = csv.Sniffer().sniff(first_line, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = sniff_delimiter(first_line)
     header = {h.strip().lower() for h in next(csv.reader([first_line], delimiter=delimiter), [])}
     if header >= france_services.SIGNATURE:
         return france_services.FORMAT

@@ -177,7 +177,7 @@ class BatchWriter:
         if self.is_service:
             update_fields.append("structure")
         self.model.objects.bulk_update(to_update, update_fields)
-        self._replace_needs(needs)
+        replace_links(self.model, "service_id" if self.is_service else "structure_id", needs)
         self.report.created += len(created)
         self.report.updated += len(to_update)
         self.touched.extend([*created.values(), *(obj.pk for obj in to_update)])
@@ -235,9 +235,6 @@ class BatchWriter:
             return service_need_ids(record.values, self.mapping)
         values = {**(found.derivation if found else {}), **record.values}
         return structure_need_ids(values, self.mapping)
-
-    def _replace_needs(self, needs: dict[int, frozenset[int]]) -> None:
-        replace_links(self.model, "service_id" if self.is_service else "structure_id", needs)
 
     def retire_absent(self) -> list[int]:
         """Rows of this source that the file no longer has become inactive.

@@ -29,9 +29,9 @@ PLAIN_TYPES = frozenset(
 )  # fmt: skip
 
 
-def _batches(rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(rows), ROWS_PER_CALL):
-        yield rows[start : start + ROWS_PER_CALL]
+def _batches(rows: Sequence[Any], size: int = ROWS_PER_CALL) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _converter(field: Field, database: BaseDatabaseWrapper) -> Callable[[Any], Any]:
@@ -113,9 +113,8 @@ def replace_links(model: type[Model], owner: str, links: dict[int, frozenset[int
     if not links:
         return
     through = model.covered_needs.through
-    pks = list(links)
-    for start in range(0, len(pks), 1000):  # far below SQLite's parameter limit
-        through.objects.filter(**{f"{owner}__in": pks[start : start + 1000]}).delete()
+    for pks in _batches(list(links), 1000):  # far below SQLite's parameter limit
+        through.objects.filter(**{f"{owner}__in": pks}).delete()
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(through._meta.db_table)} ({quote(owner)}, {quote('need_id')}) "  # noqa: S608

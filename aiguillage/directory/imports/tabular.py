@@ -47,29 +47,35 @@ def _open(path: Path) -> BinaryIO:
         raise UnreadableFile(f"cannot read {path}: {exc.strerror}") from exc
 
 
+def _decode(raw: bytes, name: str, *, final: bool) -> str:
+    if b"\x00" in raw:
+        raise _binary(name)
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=final)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(name, f"byte {exc.start}") from exc
+
+
 def read_head(path: Path) -> str:
     """The start of a file, decoded: what telling its format needs, read first so
     that a binary or non-UTF-8 file is refused before anything else is done."""
     with _open(path) as handle:
-        raw = handle.read(HEAD_BYTES)
-    if b"\x00" in raw:
-        raise _binary(path.name)
-    try:
-        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=False)
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(path.name, f"byte {exc.start}") from exc
+        # A character cut at the end of the head is not an error (final=False).
+        return _decode(handle.read(HEAD_BYTES), path.name, final=False)
 
 
 def read_text(path: Path) -> str:
     """A whole UTF-8 file (JSON documents are parsed whole)."""
     with _open(path) as handle:
-        raw = handle.read()
-    if b"\x00" in raw:
-        raise _binary(path.name)
+        return _decode(handle.read(), path.name, final=True)
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a CSV header line (comma, semicolon or tab); comma if unsure."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(path.name, f"byte {exc.start}") from exc
+        return csv.Sniffer().sniff(header_line.rstrip("\r\n"), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
 
 
 @contextmanager
@@ -112,11 +118,7 @@ def open_table(
     first_line = next(lines, "")
     if not first_line.strip():
         raise UnreadableFile(f"{name} is empty")
-    try:
-        dialect = csv.Sniffer().sniff(first_line.rstrip("\r\n"), delimiters=DELIMITERS)
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = sniff_delimiter(first_line)
     reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
