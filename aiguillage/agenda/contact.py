@@ -96,6 +96,21 @@ def new_manage_key() -> str:
     return secrets.token_urlsafe(32)
 
 
+def contact_fields(visitor: Visitor) -> dict[str, object]:
+    """The contact columns of a new appointment or registration (``VisitorContact``),
+    with a fresh manage key."""
+    return {
+        "first_name": visitor.first_name,
+        "email": visitor.email,
+        "phone": visitor.phone,
+        "contact_key": contact_key(visitor),
+        "consent_reminders": visitor.consent_reminders,
+        "accessibility_needs": visitor.accessibility_needs,
+        "language": visitor.language,
+        "manage_key": new_manage_key(),
+    }
+
+
 def manage_token(kind: str, pk: int, key: str) -> str:
     return signing.dumps({"t": kind, "id": pk, "k": key}, salt=MANAGE_SALT, compress=True)
 

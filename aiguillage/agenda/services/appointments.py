@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda.contact import Visitor, checked_visitor, contact_key, new_manage_key
+from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
     Appointment,
     AppointmentStatus,
@@ -62,11 +62,7 @@ def book_slot(
     if need is not None and covered and need.pk not in covered:  # no list: any démarche
         raise SlotUnavailable(_("Cette permanence ne traite pas cette démarche."))
     key = contact_key(visitor)
-    if (
-        Appointment.objects.holding_a_seat()
-        .filter(slot=slot, contact_key=key, status=AppointmentStatus.BOOKED)
-        .exists()
-    ):
+    if Appointment.objects.holding_a_seat().filter(slot=slot, contact_key=key).exists():
         raise AlreadyBooked(_("Cette personne a déjà ce créneau."))
     taken = Slot.objects.filter(pk=slot.pk, is_open=True, booked__lt=F("capacity")).update(
         booked=F("booked") + 1
@@ -81,14 +77,7 @@ def book_slot(
                 need=need,
                 channel=channel,
                 booked_by=by,
-                first_name=visitor.first_name,
-                email=visitor.email,
-                phone=visitor.phone,
-                contact_key=key,
-                consent_reminders=visitor.consent_reminders,
-                accessibility_needs=visitor.accessibility_needs,
-                language=visitor.language,
-                manage_key=new_manage_key(),
+                **contact_fields(visitor),
             )
     except IntegrityError as exc:  # the same person, booking twice at the same instant
         raise AlreadyBooked(_("Cette personne a déjà ce créneau.")) from exc

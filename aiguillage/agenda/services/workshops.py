@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda.contact import Visitor, checked_visitor, contact_key, new_manage_key
+from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
     Channel,
     Registration,
@@ -84,14 +84,7 @@ def register(
                 status=status,
                 channel=channel,
                 registered_by=by,
-                first_name=visitor.first_name,
-                email=visitor.email,
-                phone=visitor.phone,
-                contact_key=key,
-                consent_reminders=visitor.consent_reminders,
-                accessibility_needs=visitor.accessibility_needs,
-                language=visitor.language,
-                manage_key=new_manage_key(),
+                **contact_fields(visitor),
             )
     except IntegrityError as exc:  # the same contact, at the same instant
         raise AlreadyBooked(_already()) from exc
