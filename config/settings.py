@@ -47,11 +47,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "aiguillage.core",
     "aiguillage.accounts",
     "aiguillage.catalog",
     "aiguillage.directory",
     "aiguillage.agenda",
+    "aiguillage.public",
     "aiguillage.api",
 ]
 
@@ -165,6 +168,33 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "aiguillage@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Absolute links in e-mails (manage-my-booking, calendar files) are built on this base,
+# since reminders are sent by the worker, outside any request.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEV else "").rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0]}"
+)
+
+# Background tasks (reminders, notifications): django-tasks with its database backend,
+# run by `manage.py db_worker`. Development and tests run them at once, in the request.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEV else "database")
+if TASKS_BACKEND not in {"immediate", "database"}:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TASKS_BACKEND == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# Agenda reminders: how long before, and where text messages go (a dotted path to a
+# class with ``send(*, to, body)``; the default writes them to the log).
+REMINDER_HOURS_BEFORE = env_int("REMINDER_HOURS_BEFORE", 48)
+SMS_BACKEND = env_str("SMS_BACKEND", "aiguillage.agenda.sms.LogBackend")
 
 # Logs carry no personal data: no request bodies, no query strings of forms.
 LOGGING = {

@@ -16,7 +16,10 @@ from tests.directory.factories import StructureFactory
 
 
 def network_scoped_patterns():
-    """(name, kwargs names) of every named URL that takes ``network_slug``."""
+    """(name, kwargs names) of every named staff URL that takes ``network_slug``.
+
+    The ``public`` namespace is the portal anyone may read (tested in tests/public).
+    """
 
     def walk(patterns, namespace, inherited):
         for entry in patterns:
@@ -25,7 +28,7 @@ def network_scoped_patterns():
                 yield from walk(entry.url_patterns, ns, inherited | set(entry.pattern.converters))
             elif isinstance(entry, URLPattern) and entry.name:
                 params = inherited | set(entry.pattern.converters)
-                if "network_slug" in params:
+                if "network_slug" in params and namespace != "public":
                     name = f"{namespace}:{entry.name}" if namespace else entry.name
                     yield name, frozenset(params)
 
