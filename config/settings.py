@@ -179,7 +179,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEV else "").rstrip("/
 # run by `manage.py db_worker`. Development and tests run them at once, in the request.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEV else "database")
 if TASKS_BACKEND not in {"immediate", "database"}:
-    raise ImproperlyConfigured(f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}")
+    raise ImproperlyConfigured(f"TASKS_BACKEND: immediate or database, not {TASKS_BACKEND!r}")
 TASKS = {
     "default": {
         "BACKEND": (
