@@ -77,7 +77,12 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "aiguillage" / "templates"],
+        # A network's own wording of the visitors' messages (agenda/email/<network>/…)
+        # lives in NOTIFICATION_TEMPLATES_DIR, outside the code (docs/agenda.md).
+        "DIRS": [
+            *([Path(d)] if (d := env_str("NOTIFICATION_TEMPLATES_DIR", "")) else []),
+            BASE_DIR / "aiguillage" / "templates",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

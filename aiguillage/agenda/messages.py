@@ -1,0 +1,163 @@
+"""What the visitor receives: the words of each message, in an e-mail or a text.
+
+Each kind of message is a template (``agenda/email/<kind>.txt`` and
+``agenda/sms/<kind>.txt``). A network can word its own messages: a template at
+``agenda/email/<network slug>/<kind>.txt`` (in ``NOTIFICATION_TEMPLATES_DIR``, see
+docs/agenda.md) is used before the default one. The facts (what, where, when, the
+manage link) are given to every template, so a network changes the tone, not the
+facts. Messages are written in French, whatever the language of the request that
+caused them: the worker sends them later, outside any request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template.loader import select_template
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from aiguillage.agenda.booking_ics import Period, booking_calendar
+from aiguillage.agenda.links import manage_url
+from aiguillage.agenda.models import Appointment, Registration, RegistrationStatus
+
+
+class Kind:
+    APPOINTMENT_BOOKED = "appointment_booked"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
+    OCCURRENCE_CANCELLED = "occurrence_cancelled"
+    APPOINTMENT_REMINDER = "appointment_reminder"
+    REGISTRATION_MADE = "registration_made"
+    REGISTRATION_CANCELLED = "registration_cancelled"
+    REGISTRATION_PROMOTED = "registration_promoted"
+    REGISTRATION_REMINDER = "registration_reminder"
+
+    FOR_APPOINTMENTS = frozenset(
+        {APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED, OCCURRENCE_CANCELLED, APPOINTMENT_REMINDER}
+    )
+    FOR_REGISTRATIONS = frozenset(
+        {REGISTRATION_MADE, REGISTRATION_CANCELLED, REGISTRATION_PROMOTED, REGISTRATION_REMINDER}
+    )
+    # Told that it will not take place: the calendar file strikes the event out.
+    CANCELLING = frozenset({APPOINTMENT_CANCELLED, OCCURRENCE_CANCELLED, REGISTRATION_CANCELLED})
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    sms: str
+    ics: bytes | None
+
+
+def _subject(kind: str, what: str, booking) -> str:
+    subjects = {
+        Kind.APPOINTMENT_BOOKED: _("Votre rendez-vous : %(what)s"),
+        Kind.APPOINTMENT_CANCELLED: _("Rendez-vous annulé : %(what)s"),
+        Kind.OCCURRENCE_CANCELLED: _("Annulation : %(what)s n'aura pas lieu"),
+        Kind.APPOINTMENT_REMINDER: _("Rappel : votre rendez-vous %(what)s"),
+        Kind.REGISTRATION_CANCELLED: _("Inscription annulée : %(what)s"),
+        Kind.REGISTRATION_PROMOTED: _("Une place s'est libérée : %(what)s"),
+        Kind.REGISTRATION_REMINDER: _("Rappel : l'atelier %(what)s"),
+    }
+    if kind == Kind.REGISTRATION_MADE:
+        if booking.status == RegistrationStatus.WAITLISTED:
+            return _("Liste d'attente : %(what)s") % {"what": what}
+        return _("Votre inscription : %(what)s") % {"what": what}
+    return subjects[kind] % {"what": what}
+
+
+def _waiting_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = (
+        Registration.objects.filter(workshop_id=registration.workshop_id)
+        .waiting_in_order()
+        .values_list("pk", flat=True)
+    )
+    order = list(ahead)
+    return order.index(registration.pk) + 1 if registration.pk in order else None
+
+
+def _facts(kind: str, booking: Appointment | Registration) -> tuple[dict, list[Period], str]:
+    if isinstance(booking, Appointment):
+        slot = booking.slot
+        permanence = slot.permanence
+        periods = [Period(f"appointment-{booking.pk}", slot.starts_at, slot.ends_at)]
+        return (
+            {
+                "what": permanence.title,
+                "site": permanence.site,
+                "starts_at": timezone.localtime(slot.starts_at),
+                "ends_at": timezone.localtime(slot.ends_at),
+                "sessions": [],
+                "need": booking.need.name if booking.need_id else "",
+                "reason": slot.occurrence.cancel_reason,
+            },
+            periods,
+            permanence.title,
+        )
+    workshop = booking.workshop
+    sessions = list(workshop.sessions.all())
+    periods = [
+        Period(f"registration-{booking.pk}-session-{s.pk}", s.starts_at, s.ends_at)
+        for s in sessions
+    ]
+    return (
+        {
+            "what": workshop.title,
+            "site": workshop.site,
+            "starts_at": timezone.localtime(sessions[0].starts_at) if sessions else None,
+            "ends_at": timezone.localtime(sessions[0].ends_at) if sessions else None,
+            "sessions": [
+                (timezone.localtime(s.starts_at), timezone.localtime(s.ends_at)) for s in sessions
+            ],
+            "need": "",
+            "reason": "",
+            "waiting_position": _waiting_position(booking),
+            "waitlisted": booking.status == RegistrationStatus.WAITLISTED,
+        },
+        periods,
+        workshop.title,
+    )
+
+
+def _render(folder: str, kind: str, network_slug: str, context: dict) -> str:
+    template = select_template(
+        [f"agenda/{folder}/{network_slug}/{kind}.txt", f"agenda/{folder}/{kind}.txt"]
+    )
+    return template.render(context).strip() + "\n"
+
+
+def compose(kind: str, booking: Appointment | Registration) -> Message:
+    """The message of ``kind`` about ``booking``, with its calendar file when there is
+    a date to put in a calendar (a place on a waiting list is not one yet)."""
+    with translation.override("fr"):
+        facts, periods, summary = _facts(kind, booking)
+        link = manage_url(booking)
+        context = {
+            **facts,
+            "kind": kind,
+            "first_name": booking.first_name,
+            "network": booking.network,
+            "manage_url": link,
+            "accessibility_needs": booking.accessibility_needs,
+        }
+        cancelling = kind in Kind.CANCELLING
+        ics = None
+        if periods and not facts.get("waitlisted"):
+            ics = booking_calendar(
+                periods=periods,
+                summary=summary,
+                site=facts["site"],
+                description=_("Voir, déplacer ou annuler : %(link)s") % {"link": link},
+                cancelled=cancelling,
+                stamp=timezone.now(),
+            )
+        slug = booking.network.slug
+        return Message(
+            subject=_subject(kind, facts["what"], booking),
+            body=_render("email", kind, slug, context),
+            sms=_render("sms", kind, slug, context),
+            ics=ics,
+        )

@@ -1,0 +1,63 @@
+"""Telling visitors what happened to their booking.
+
+Callers (views, the API, the services' callers) call these after a service has
+succeeded. Each one waits for the transaction to commit, so nobody is told about a
+booking that was rolled back, then hands the sending to a background task, so the
+person at the desk never waits for a mail server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.db import transaction
+
+from aiguillage.agenda.messages import Kind
+from aiguillage.agenda.models import Appointment, Registration
+
+
+def _later(kind: str, pk: int) -> None:
+    from aiguillage.agenda.tasks import send_notification  # the task imports messages
+
+    transaction.on_commit(partial(send_notification.enqueue, kind=kind, pk=pk))
+
+
+def appointment_booked(appointment: Appointment) -> None:
+    _later(Kind.APPOINTMENT_BOOKED, appointment.pk)
+
+
+def appointment_cancelled(appointment: Appointment) -> None:
+    _later(Kind.APPOINTMENT_CANCELLED, appointment.pk)
+
+
+def occurrence_cancelled(appointments: Iterable[Appointment], reason: str = "") -> None:
+    """Everyone booked on a cancelled date; the reason is read from the date itself."""
+    for appointment in appointments:
+        _later(Kind.OCCURRENCE_CANCELLED, appointment.pk)
+
+
+def appointment_reminder(appointment: Appointment) -> None:
+    _later(Kind.APPOINTMENT_REMINDER, appointment.pk)
+
+
+def registration_made(registration: Registration) -> None:
+    _later(Kind.REGISTRATION_MADE, registration.pk)
+
+
+def registration_cancelled(registration: Registration) -> None:
+    _later(Kind.REGISTRATION_CANCELLED, registration.pk)
+
+
+def registration_promoted(registration: Registration | Iterable[Registration] | None) -> None:
+    """The person (or people, after more seats) who left the waiting list for a seat."""
+    if registration is None:
+        return
+    promoted = [registration] if isinstance(registration, Registration) else registration
+    for one in promoted:
+        if one is not None:
+            _later(Kind.REGISTRATION_PROMOTED, one.pk)
+
+
+def registration_reminder(registration: Registration) -> None:
+    _later(Kind.REGISTRATION_REMINDER, registration.pk)

@@ -1,0 +1,70 @@
+"""Background tasks of the agenda (django-tasks; run by ``manage.py db_worker``).
+
+Arguments are primary keys and a kind, never personal data: the task table is not a
+place for it, and the booking may have changed (or been purged) by the time a worker
+runs the task, so it is read again then.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django_tasks import task
+
+from aiguillage.agenda.messages import Kind, compose
+from aiguillage.agenda.models import Appointment, Registration
+from aiguillage.agenda.sms import send_sms
+
+logger = logging.getLogger("aiguillage.agenda.notify")
+
+
+def _booking(kind: str, pk: int) -> Appointment | Registration | None:
+    if kind in Kind.FOR_APPOINTMENTS:
+        return (
+            Appointment.objects.select_related(
+                "network", "need", "slot__permanence__site", "slot__occurrence"
+            )
+            .filter(pk=pk)
+            .first()
+        )
+    if kind in Kind.FOR_REGISTRATIONS:
+        return (
+            Registration.objects.select_related("network", "workshop__site")
+            .prefetch_related("workshop__sessions")
+            .filter(pk=pk)
+            .first()
+        )
+    raise ValueError(f"unknown message kind {kind!r}")
+
+
+@task()
+def send_notification(kind: str, pk: int) -> str:
+    """Send one message about one booking; returns how it went (for the task result).
+
+    E-mail when the person gave one (with the calendar file), else a text message.
+    A purged booking has nobody left to tell.
+    """
+    booking = _booking(kind, pk)
+    if booking is None or booking.purged_at is not None:
+        return "skipped"
+    message = compose(kind, booking)
+    if booking.email:
+        email = EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[booking.email],
+        )
+        if message.ics is not None:
+            email.attach("rendez-vous.ics", message.ics, "text/calendar; charset=utf-8")
+        email.send()
+        channel = "email"
+    elif booking.phone:
+        send_sms(to=booking.phone, body=message.sms)
+        channel = "sms"
+    else:
+        return "skipped"
+    logger.info("sent %s about %s %d by %s", kind, type(booking).__name__.lower(), pk, channel)
+    return channel
