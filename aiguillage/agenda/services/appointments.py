@@ -108,3 +108,80 @@ def record_attendance(*, appointment: Appointment, attended: bool) -> Appointmen
     appointment.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.NO_SHOW
     appointment.save(update_fields=["status", "updated_at"])
     return appointment
+
+
+# --- Moving a booking (the public's "move my appointment", the desk's "change the time") ---
+
+
+@transaction.atomic
+def move_appointment(
+    *,
+    appointment: Appointment,
+    slot: Slot,
+    channel: str,
+    now: datetime.datetime,
+    by=None,
+) -> Appointment:
+    """Move ``appointment`` to ``slot``: a new booking on the new slot, the old one
+    cancelled, in one transaction. The new seat is taken by the same conditional
+    ``UPDATE`` as ``book_slot``; if it cannot be taken, nothing changes and the person
+    keeps the appointment they had. Returns the new appointment (with a new manage key:
+    the confirmation carries the new link)."""
+    old = Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
+    if old.status != AppointmentStatus.BOOKED or old.purged_at is not None:
+        raise SlotUnavailable(
+            _("Ce rendez-vous est annulé ou déjà passé : il ne peut plus changer.")
+        )
+    if old.slot.starts_at <= now:
+        raise SlotUnavailable(_("Ce rendez-vous est déjà passé."))
+    new_slot = Slot.objects.select_related("occurrence", "permanence").get(pk=slot.pk)
+    if new_slot.pk == old.slot_id:
+        raise SlotUnavailable(_("C'est déjà l'heure de votre rendez-vous."))
+    if new_slot.network_id != old.network_id:
+        raise SlotUnavailable(_("Ce créneau n'existe pas."))
+    _check_bookable(new_slot, channel=channel, now=now)
+    covered = set(new_slot.permanence.needs.values_list("pk", flat=True))
+    if old.need_id is not None and covered and old.need_id not in covered:
+        raise SlotUnavailable(_("Cette permanence ne traite pas cette démarche."))
+    if (
+        old.contact_key
+        and Appointment.objects.holding_a_seat()
+        .filter(slot=new_slot, contact_key=old.contact_key)
+        .exists()
+    ):
+        raise AlreadyBooked(_("Cette personne a déjà ce créneau."))
+    taken = Slot.objects.filter(pk=new_slot.pk, is_open=True, booked__lt=F("capacity")).update(
+        booked=F("booked") + 1
+    )
+    if not taken:
+        raise SlotUnavailable(_("Ce créneau vient d'être pris. Choisissez-en un autre."))
+    try:
+        with transaction.atomic():
+            moved = Appointment.objects.create(
+                network_id=old.network_id,
+                slot=new_slot,
+                need_id=old.need_id,
+                channel=channel,
+                booked_by=by,
+                **contact_fields(_visitor_of(old)),
+            )
+    except IntegrityError as exc:  # the same person, booking that slot at the same instant
+        raise AlreadyBooked(_("Cette personne a déjà ce créneau.")) from exc
+    cancel_appointment(  # a nested atomic block: the same transaction
+        appointment=old,
+        by=CancelledBy.STAFF if by is not None else CancelledBy.VISITOR,
+        now=now,
+    )
+    return moved
+
+
+def _visitor_of(appointment: Appointment) -> Visitor:
+    """The contact an appointment holds, to carry it over to the new slot as it is."""
+    return Visitor(
+        first_name=appointment.first_name,
+        email=appointment.email,
+        phone=appointment.phone,
+        consent_reminders=appointment.consent_reminders,
+        accessibility_needs=appointment.accessibility_needs,
+        language=appointment.language,
+    )
