@@ -13,11 +13,16 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
-from aiguillage.agenda.messages import Kind, compose
+from aiguillage.agenda.messages import Kind, Message, compose
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.agenda.sms import send_sms
 
 logger = logging.getLogger("aiguillage.agenda.notify")
+
+
+class DeliveryFailed(Exception):
+    """A sending failed. Only the error's class is kept: a mail server's message names
+    the recipient, and task results and logs are not a place for addresses."""
 
 
 def _booking(kind: str, pk: int) -> Appointment | Registration | None:
@@ -50,6 +55,16 @@ def send_notification(kind: str, pk: int) -> str:
     if booking is None or booking.purged_at is not None:
         return "skipped"
     message = compose(kind, booking)
+    try:
+        channel = _deliver(booking, message)
+    except Exception as exc:
+        raise DeliveryFailed(f"{kind} {pk}: {type(exc).__name__}") from None
+    if channel:
+        logger.info("sent %s about %s %d by %s", kind, type(booking).__name__.lower(), pk, channel)
+    return channel or "skipped"
+
+
+def _deliver(booking: Appointment | Registration, message: Message) -> str:
     if booking.email:
         email = EmailMessage(
             subject=message.subject,
@@ -60,11 +75,8 @@ def send_notification(kind: str, pk: int) -> str:
         if message.ics is not None:
             email.attach("rendez-vous.ics", message.ics, "text/calendar; charset=utf-8")
         email.send()
-        channel = "email"
-    elif booking.phone:
+        return "email"
+    if booking.phone:
         send_sms(to=booking.phone, body=message.sms)
-        channel = "sms"
-    else:
-        return "skipped"
-    logger.info("sent %s about %s %d by %s", kind, type(booking).__name__.lower(), pk, channel)
-    return channel
+        return "sms"
+    return ""
