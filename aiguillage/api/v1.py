@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 
+from aiguillage.api.agenda import router as agenda_router
 from aiguillage.api.schemas import (
     NeedOut,
     NeedSearchOut,
@@ -32,13 +33,15 @@ api = NinjaAPI(
     title="Aiguillage API",
     version="1",
     description=(
-        "Needs catalog search, public sites of the library networks, and the territorial "
-        "directory of structures (nearest competent services)."
+        "Needs catalog search, public sites of the library networks, the territorial "
+        "directory of structures (nearest competent services), and the agenda (free slots, "
+        "workshops, booking and cancelling online)."
     ),
     urls_namespace="api-v1",
     docs_url=None,
     openapi_url="/openapi.json",
 )
+api.add_router("", agenda_router)
 
 
 @api.get("/needs", response=NeedSearchOut, summary="Search the needs catalog", tags=["catalog"])

@@ -1,0 +1,538 @@
+"""The agenda API: free slots and public workshops, booking and registering online,
+and cancelling through the manage link.
+
+Only what the public may see: public sites of active networks, slots of active
+permanences bookable online, published workshops open to online registration.
+
+Answers, the same on every endpoint of this router:
+
+- 400 ``{"errors": {"field": ["message", ...]}}``: bad input, every field at once, in
+  the request's language (French by default), ``__all__`` for the request as a whole.
+  The request bodies are read here rather than by ninja so that a wrong type is a
+  field error like any other (ninja would answer 422 in English).
+- 404 ``{"detail": "..."}``: unknown network, site, need, workshop or manage link.
+- 409 ``{"code": "...", "detail": "..."}``: the booking service refused; ``code`` says
+  why (``unavailable``, ``workshop_full``, ``already_booked``, ``closed_to_online``,
+  ``past``), ``detail`` says it in words a visitor can read.
+
+A site slug is unique within its network only: ``site`` alone is accepted while one
+network has a public site of that slug, otherwise the answer is a 400 asking for
+``network``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.errors import HttpError
+from ninja.responses import Status
+from pydantic import ValidationError as PydanticValidationError
+
+from aiguillage.agenda import notify
+from aiguillage.agenda.contact import Visitor, checked_visitor, manage_token, read_manage_token
+from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, manage_url
+from aiguillage.agenda.models import (
+    Appointment,
+    AppointmentStatus,
+    BookableBy,
+    CancelledBy,
+    Channel,
+    Permanence,
+    Registration,
+    RegistrationStatus,
+    Slot,
+    Workshop,
+)
+from aiguillage.agenda.selectors import MAX_SLOTS, free_slots
+from aiguillage.agenda.services.appointments import book_slot, cancel_appointment
+from aiguillage.agenda.services.errors import (
+    AgendaError,
+    AlreadyBooked,
+    ClosedToThisChannel,
+    WorkshopFull,
+)
+from aiguillage.agenda.services.workshops import cancel_registration, register
+from aiguillage.api.agenda_schemas import (
+    AppointmentIn,
+    BookedOut,
+    ConflictOut,
+    DetailOut,
+    FieldErrorsOut,
+    RegisteredOut,
+    RegistrationIn,
+    SlotListOut,
+    SlotOut,
+    WorkshopListOut,
+    WorkshopOut,
+)
+from aiguillage.catalog.models import Need
+from aiguillage.core.models import Network, Site
+
+router = Router(tags=["agenda"])
+
+MAX_WORKSHOPS = 100
+MAX_BODY_BYTES = 8_192
+
+
+class BadInput(Exception):
+    """Field errors of a request, answered as a 400."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class BookingPast(AgendaError):
+    """The time of the booking has come: it can no longer be cancelled online."""
+
+
+def _conflict_code(exc: AgendaError) -> str:
+    for kind, code in (
+        (BookingPast, "past"),
+        (WorkshopFull, "workshop_full"),
+        (AlreadyBooked, "already_booked"),
+        (ClosedToThisChannel, "closed_to_online"),
+    ):
+        if isinstance(exc, kind):
+            return code
+    return "unavailable"
+
+
+def _answers(view):
+    """Bad input is a 400 with field errors; a refusal of the agenda's services a 409."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadInput as exc:
+            return Status(400, {"errors": exc.errors})
+        except AgendaError as exc:
+            return Status(409, {"code": _conflict_code(exc), "detail": str(exc)})
+
+    return wrapper
+
+
+# --- reading the request ----------------------------------------------------------------
+
+
+def _pydantic_message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return _("Ce champ est obligatoire.")
+    if kind.startswith("int_"):
+        return _("Un nombre entier est attendu.")
+    if kind.startswith("bool_"):
+        return _("true ou false est attendu.")
+    if kind == "string_type":
+        return _("Un texte est attendu.")
+    if kind == "string_too_long":
+        return _("%(max)s caractères au plus.") % {"max": error["ctx"]["max_length"]}
+    if kind == "extra_forbidden":
+        return _("Ce champ n'existe pas.")
+    return _("Cette valeur n'est pas valide.")
+
+
+def _body(request, schema):
+    """The JSON body checked against ``schema``, or BadInput with a message per field."""
+    if len(request.body) > MAX_BODY_BYTES:
+        raise BadInput({"__all__": [_("La requête est trop longue.")]})
+    try:
+        data = json.loads(request.body or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise BadInput({"__all__": [_("Le corps de la requête doit être un objet JSON.")]})
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "__all__"
+            errors.setdefault(field, []).append(_pydantic_message(error))
+        raise BadInput(errors) from None
+
+
+def _visitor(data, errors: dict[str, list[str]]) -> Visitor | None:
+    """The visitor's contact, normalised; its errors are added to ``errors``."""
+    try:
+        return checked_visitor(
+            Visitor(
+                first_name=data.first_name or "",
+                email=data.email or "",
+                phone=data.phone or "",
+                consent_reminders=data.consent_reminders,
+                accessibility_needs=data.accessibility_needs or "",
+                language=data.language or "",
+            )
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+        return None
+
+
+def _moment(value: str, *, field: str, end: bool, errors: dict) -> datetime.datetime | None:
+    """An ISO 8601 date or date-time; naive ones are in Europe/Paris. A date alone is
+    the start of that day, or for an end, the start of the next day (the day is in)."""
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) > 16 and text[-6] == " ":  # an unescaped '+' of the offset read as a space
+        text = f"{text[:-6]}+{text[-5:]}"
+    try:
+        if len(text) == 10:
+            day = datetime.date.fromisoformat(text) + datetime.timedelta(days=1 if end else 0)
+            moment = datetime.datetime.combine(day, datetime.time())
+        else:
+            moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        errors[field] = [
+            _("Une date ISO 8601 est attendue, par exemple 2026-12-01 ou 2026-12-01T14:00+01:00.")
+        ]
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _network(slug: str) -> Network | None:
+    if not slug:
+        return None
+    network = Network.objects.active().filter(slug=slug).first()
+    if network is None:
+        raise HttpError(404, _("Aucun réseau n'a l'identifiant « %(slug)s ».") % {"slug": slug})
+    return network
+
+
+def _public_site(slug: str, network: Network | None) -> Site | None:
+    """The public site of that slug (within ``network`` when given)."""
+    if not slug:
+        return None
+    sites = Site.objects.public().filter(slug=slug).select_related("network")
+    if network is not None:
+        sites = sites.filter(network=network)
+    found = list(sites[:2])
+    if not found:
+        raise HttpError(
+            404, _("Aucun site public n'a l'identifiant « %(slug)s ».") % {"slug": slug}
+        )
+    if len(found) > 1:
+        raise BadInput(
+            {
+                "network": [
+                    _(
+                        "Plusieurs réseaux ont un site « %(slug)s » : précisez le réseau "
+                        "(paramètre network)."
+                    )
+                    % {"slug": slug}
+                ]
+            }
+        )
+    return found[0]
+
+
+# --- free slots --------------------------------------------------------------------------
+
+
+def _bookable_online(
+    *, network: Network, site: Site | None, need: Need | None, after, before, limit: int
+) -> list[Slot]:
+    """Free public slots, earliest first, leaving out those past their permanence's
+    online cut-off (booking them would be refused).
+
+    The slots inside the longest cut-off of the network are read apart and checked one
+    by one; the others are all bookable. Should more than ``MAX_SLOTS`` free slots lie
+    within that longest cut-off, the answer stays earliest first but may be short.
+    """
+    now = timezone.now()
+    longest = (
+        (
+            Permanence.objects.of_network(network)
+            .active()
+            .filter(bookable_by=BookableBy.PUBLIC)
+            .aggregate(hours=Max("booking_cutoff_hours"))["hours"]
+        )
+        or 0
+    )
+    boundary = now + datetime.timedelta(hours=longest)
+    query = {"network": network, "site": site, "need": need, "public_only": True}
+    found: list[Slot] = []
+
+    def open_online(slot: Slot) -> bool:
+        return slot.starts_at - now >= datetime.timedelta(
+            hours=slot.permanence.booking_cutoff_hours
+        )
+
+    if after < boundary:
+        near_end = boundary if before is None else min(before, boundary)
+        near = free_slots(**query, after=after, before=near_end, limit=MAX_SLOTS)
+        found = [slot for slot in near if open_online(slot)]
+        if len(near) == MAX_SLOTS or len(found) >= limit:
+            return found[:limit]
+        after = boundary - datetime.timedelta(microseconds=1)  # the boundary itself is in
+    if before is None or after < before:
+        found += free_slots(**query, after=after, before=before, limit=limit - len(found))
+    return found[:limit]
+
+
+@router.get(
+    "/slots",
+    response={200: SlotListOut, 400: FieldErrorsOut, 404: DetailOut},
+    summary="Free slots bookable online, earliest first",
+)
+@_answers
+def slots(
+    request,
+    site: str = "",
+    network: str = "",
+    need: str = "",
+    from_: str = Query("", alias="from", description="ISO 8601 date or date-time (default: now)"),
+    to: str = Query("", description="ISO 8601 date (included) or date-time (excluded)"),
+    limit: int = 20,
+):
+    """Free slots of a network's permanences that the public may book online, within the
+    network (`network`) or at one site (`site`, with `network` when several networks
+    have a site of that slug), optionally for one need (a catalog slug). Slots closer
+    than their permanence's online cut-off are left out. At most 100."""
+    errors: dict[str, list[str]] = {}
+    start = _moment(from_, field="from", end=False, errors=errors)
+    end = _moment(to, field="to", end=True, errors=errors)
+    if start and end and end <= start:
+        errors["to"] = [_("La fin doit être après le début.")]
+    if not site and not network:
+        errors["site"] = [_("Précisez le site (site) ou le réseau (network).")]
+    if errors:
+        raise BadInput(errors)
+    network_obj = _network(network)
+    site_obj = _public_site(site, network_obj)
+    if site_obj is not None:
+        network_obj = site_obj.network
+    need_obj = None
+    if need:
+        need_obj = Need.objects.active().filter(slug=need).first()
+        if need_obj is None:
+            raise HttpError(
+                404, _("Aucune démarche n'a l'identifiant « %(slug)s ».") % {"slug": need}
+            )
+    now = timezone.now()
+    found = _bookable_online(
+        network=network_obj,
+        site=site_obj,
+        need=need_obj,
+        after=max(start or now, now),
+        before=end,
+        limit=min(max(limit, 1), MAX_SLOTS),
+    )
+    return {
+        "results": [
+            SlotOut(
+                id=slot.pk,
+                network=network_obj.slug,
+                site=slot.site.slug,
+                title=slot.permanence.title,
+                starts_at=timezone.localtime(slot.starts_at),
+                ends_at=timezone.localtime(slot.ends_at),
+                seats_left=slot.seats_left,
+            )
+            for slot in found
+        ]
+    }
+
+
+# --- booking a slot ----------------------------------------------------------------------
+
+
+def _body_schema(schema) -> dict:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
+
+
+@router.post(
+    "/appointments",
+    response={201: BookedOut, 400: FieldErrorsOut, 409: ConflictOut},
+    summary="Book a free slot online",
+    openapi_extra=_body_schema(AppointmentIn),
+)
+@_answers
+def book(request):
+    """Books one seat of a public slot for the visitor and sends the confirmation (with
+    the manage link) to the e-mail or phone given. 409 when the slot has just been taken,
+    is cancelled, past its online cut-off, does not handle the need, or when the same
+    contact already holds it."""
+    data = _body(request, AppointmentIn)
+    errors: dict[str, list[str]] = {}
+    visitor = _visitor(data, errors)
+    slot = Slot.objects.filter(
+        pk=data.slot,
+        is_public=True,
+        site__is_public=True,
+        site__is_active=True,
+        network__is_active=True,
+        permanence__is_active=True,
+    ).first()
+    if slot is None:
+        errors["slot"] = [_("Aucun créneau réservable en ligne n'a ce numéro.")]
+    need = None
+    if data.need:
+        need = Need.objects.active().filter(slug=data.need).first()
+        if need is None:
+            errors["need"] = [_("Aucune démarche n'a cet identifiant.")]
+    if errors:
+        raise BadInput(errors)
+    appointment = book_slot(
+        slot=slot, visitor=visitor, need=need, channel=Channel.ONLINE, now=timezone.now()
+    )
+    notify.appointment_booked(appointment)
+    return Status(
+        201,
+        {
+            "status": "booked",
+            "manage_url": manage_url(appointment),
+            "manage_token": manage_token(APPOINTMENT, appointment.pk, appointment.manage_key),
+        },
+    )
+
+
+# --- workshops ---------------------------------------------------------------------------
+
+
+def _public_workshops():
+    return Workshop.objects.open_to_public().filter(
+        site__is_active=True, site__network__is_active=True
+    )
+
+
+@router.get(
+    "/workshops",
+    response={200: WorkshopListOut, 400: FieldErrorsOut, 404: DetailOut},
+    summary="Upcoming workshops open to online registration, earliest first",
+)
+@_answers
+def workshops(request, site: str = "", network: str = "", limit: int = 50):
+    """Published workshops of public sites whose first session is still to come, of
+    every network, of one network (`network`) or of one site (`site`, with `network`
+    when several networks have a site of that slug). At most 100."""
+    network_obj = _network(network)
+    site_obj = _public_site(site, network_obj)
+    found = _public_workshops().filter(starts_at__gt=timezone.now())
+    if network_obj is not None:
+        found = found.filter(network=network_obj)
+    if site_obj is not None:
+        found = found.filter(site=site_obj)
+    found = found.select_related("network", "site").order_by("starts_at", "pk")
+    return {
+        "results": [
+            WorkshopOut(
+                id=workshop.pk,
+                title=workshop.title,
+                network=workshop.network.slug,
+                site=workshop.site.slug,
+                starts_at=timezone.localtime(workshop.starts_at),
+                capacity=workshop.capacity,
+                seats_left=workshop.seats_left,
+                waitlist_capacity=workshop.waitlist_capacity,
+                waitlist_left=workshop.waitlist_left,
+            )
+            for workshop in found[: min(max(limit, 1), MAX_WORKSHOPS)]
+        ]
+    }
+
+
+@router.post(
+    "/workshops/{workshop_id}/registrations",
+    response={201: RegisteredOut, 400: FieldErrorsOut, 404: DetailOut, 409: ConflictOut},
+    summary="Register for a workshop online (a seat, or the waiting list)",
+    openapi_extra=_body_schema(RegistrationIn),
+)
+@_answers
+def register_online(request, workshop_id: int):
+    """A confirmed seat while there is one, then a place on the waiting list. 409 when
+    both are full (`workshop_full`), when the same e-mail or phone is already registered
+    (`already_booked`), or when the workshop has started or closed its registrations."""
+    workshop = _public_workshops().filter(pk=workshop_id).first()
+    if workshop is None:
+        raise HttpError(404, _("Aucun atelier ouvert aux inscriptions en ligne n'a ce numéro."))
+    data = _body(request, RegistrationIn)
+    errors: dict[str, list[str]] = {}
+    visitor = _visitor(data, errors)
+    if errors:
+        raise BadInput(errors)
+    registration = register(
+        workshop=workshop, visitor=visitor, channel=Channel.ONLINE, now=timezone.now()
+    )
+    notify.registration_made(registration)
+    return Status(
+        201,
+        {
+            "status": registration.status,
+            "manage_url": manage_url(registration),
+            "manage_token": manage_token(REGISTRATION, registration.pk, registration.manage_key),
+        },
+    )
+
+
+# --- cancelling through the manage link --------------------------------------------------
+
+
+def _booking(token: str) -> Appointment | Registration:
+    for kind, model in ((APPOINTMENT, Appointment), (REGISTRATION, Registration)):
+        found = read_manage_token(token, kind)
+        if found is not None:
+            pk, key = found
+            booking = model.objects.filter(pk=pk, manage_key=key).first()
+            if booking is not None:
+                return booking
+    raise HttpError(404, _("Aucune réservation ne correspond à ce lien."))
+
+
+def _cancel_appointment(appointment: Appointment, now: datetime.datetime) -> None:
+    if appointment.status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW) or (
+        appointment.status == AppointmentStatus.BOOKED and appointment.slot.starts_at <= now
+    ):
+        raise BookingPast(_("Ce rendez-vous est passé : il ne peut plus être annulé."))
+    cancelled = cancel_appointment(appointment=appointment, by=CancelledBy.VISITOR, now=now)
+    if cancelled.cancelled_at == now:  # this request cancelled it (not an earlier one)
+        notify.appointment_cancelled(cancelled)
+
+
+def _cancel_registration(registration: Registration, now: datetime.datetime) -> None:
+    if registration.status != RegistrationStatus.CANCELLED and (
+        registration.workshop.starts_at is not None and registration.workshop.starts_at <= now
+    ):
+        raise BookingPast(_("Cet atelier a commencé : l'inscription ne peut plus être annulée."))
+    promoted = cancel_registration(registration=registration, by=CancelledBy.VISITOR, now=now)
+    registration.refresh_from_db(fields=["status", "cancelled_at"])
+    if registration.cancelled_at == now:  # this request cancelled it (not an earlier one)
+        notify.registration_cancelled(registration)
+    if promoted is not None:
+        notify.registration_promoted(promoted)
+
+
+@router.delete(
+    "/bookings/{token}",
+    response={204: None, 404: DetailOut, 409: ConflictOut},
+    summary="Cancel an appointment or a registration through its manage link",
+)
+@_answers
+def cancel(request, token: str):
+    """`token` is the `manage_token` of the 201 answer, the last part of the manage link.
+    Frees the seat (the first person waiting for a workshop takes it, and is told) and
+    sends the visitor a confirmation. Cancelling again answers 204 and does nothing;
+    a booking whose time has come is 409 (`past`)."""
+    booking = _booking(token)
+    now = timezone.now()
+    if isinstance(booking, Appointment):
+        _cancel_appointment(booking, now)
+    else:
+        _cancel_registration(booking, now)
+    return Status(204, None)
