@@ -212,3 +212,15 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Public portal: rate limit of its forms (aiguillage/public/ratelimit.py) ---
+# Each public POST (register, book, cancel, move) counts one hit per client address;
+# over PUBLIC_RATE_LIMIT hits in a window of PUBLIC_RATE_LIMIT_WINDOW seconds, the
+# portal answers 429 and asks to call or come to the library. 0 switches it off.
+# PUBLIC_RATE_LIMIT_PROXIES: how many reverse proxies of ours write X-Forwarded-For in
+# front of the application (production runs gunicorn behind one; 0 reads REMOTE_ADDR).
+PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 10)
+PUBLIC_RATE_LIMIT_WINDOW = env_int("PUBLIC_RATE_LIMIT_WINDOW", 3600)
+if PUBLIC_RATE_LIMIT_WINDOW < 1:
+    raise ImproperlyConfigured("PUBLIC_RATE_LIMIT_WINDOW must be a number of seconds (1 or more).")
+PUBLIC_RATE_LIMIT_PROXIES = env_int("PUBLIC_RATE_LIMIT_PROXIES", 0 if DEV else 1)

@@ -1,0 +1,30 @@
+"""The door of every public page: the network from its slug, no login."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from aiguillage.public.selectors import get_public_network
+
+
+def public_view(view):
+    """Resolve ``network_slug`` among active networks (else 404) and hand the view the
+    Network. ``request.network`` gives the pages the network's name, logo and colour,
+    as on the staff pages; nothing of the visitor is kept in the session."""
+
+    @wraps(view)
+    def wrapper(request, network_slug: str, *args, **kwargs):
+        network = get_public_network(network_slug)
+        request.network = network
+        return view(request, network, *args, **kwargs)
+
+    return wrapper
+
+
+def private_page(response):
+    """A page reached by a personal link (manage-my-booking): never cached, never
+    indexed, and the link is not sent as a referrer to the next site visited."""
+    response["Cache-Control"] = "no-store, max-age=0, private"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

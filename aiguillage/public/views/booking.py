@@ -1,0 +1,213 @@
+"""Registering for a workshop and booking a permanence's slot, without an account.
+
+Each POST goes through the rate limit, then the agenda's service (which takes the
+seat or refuses, writing nothing), then the notification, then the manage page. A
+refusal is shown on the form, with what the person typed kept.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aiguillage.agenda import notify
+from aiguillage.agenda.links import manage_path
+from aiguillage.agenda.models import Channel, RegistrationStatus
+from aiguillage.agenda.services.appointments import book_slot
+from aiguillage.agenda.services.errors import AgendaError
+from aiguillage.agenda.services.workshops import register
+from aiguillage.agenda.visitor_form import VisitorForm
+from aiguillage.public.decorators import public_view
+from aiguillage.public.forms import BookingForm, NeedFilterForm
+from aiguillage.public.ratelimit import limit_posts
+from aiguillage.public.selectors import (
+    first_free_slot_after,
+    free_slots_between,
+    get_bookable_permanence,
+    get_public_slot,
+    get_public_workshop,
+    is_bookable_online,
+    needs_of,
+    waiting_position,
+)
+
+WEEKS_AHEAD = 26  # about the materialised window (six months)
+
+
+# Workshops
+
+
+@public_view
+@limit_posts
+def workshop(request, network, workshop_id: int) -> HttpResponse:
+    found = get_public_workshop(network, workshop_id)
+    now = timezone.now()
+    form = VisitorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not _workshop_open(found, now):
+            form.add_error(None, _("Les inscriptions en ligne à cet atelier sont fermées."))
+            status = 409
+        elif form.is_valid():
+            try:
+                registration = register(
+                    workshop=found, visitor=form.visitor, channel=Channel.ONLINE, now=now
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            except AgendaError as error:  # full, already registered, closed online
+                form.add_error(None, str(error))
+                status = 409
+            else:
+                notify.registration_made(registration)
+                messages.success(request, _registered_message(registration))
+                return redirect(manage_path(registration))
+        found = get_public_workshop(network, workshop_id)  # the seats as they are now
+    context = {
+        "network": network,
+        "workshop": found,
+        "sessions": list(found.sessions.all()),
+        "form": form,
+        "is_open": _workshop_open(found, now),
+        "has_started": found.starts_at is not None and found.starts_at <= now,
+    }
+    return render(request, "public/workshop.html", context, status=status)
+
+
+def _workshop_open(workshop, now: datetime.datetime) -> bool:
+    not_started = workshop.starts_at is None or workshop.starts_at > now
+    return not_started and (workshop.seats_left > 0 or workshop.waitlist_left > 0)
+
+
+def _registered_message(registration) -> str:
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return _(
+            "L'atelier est complet. Vous êtes sur la liste d'attente, à la place "
+            "%(position)s. Si une place se libère, nous vous prévenons."
+        ) % {"position": waiting_position(registration)}
+    return _(
+        "C'est fait : vous êtes inscrit·e à l'atelier. Vous allez recevoir un message de "
+        "confirmation."
+    )
+
+
+# Permanences
+
+
+def _week(offset: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """Monday 00:00 to the next Monday 00:00 (local time), ``offset`` weeks from now."""
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=offset)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        monday + datetime.timedelta(weeks=1), datetime.time.min, tzinfo=zone
+    )
+    return start, end
+
+
+def week_offset(request) -> int:
+    raw = request.GET.get("semaine", "")
+    return min(int(raw), WEEKS_AHEAD) if raw.isdigit() else 0
+
+
+def by_day(slots) -> list[tuple[datetime.date, list]]:
+    days: dict[datetime.date, list] = {}
+    for slot in slots:
+        days.setdefault(timezone.localdate(slot.starts_at), []).append(slot)
+    return list(days.items())
+
+
+def week_context(permanence, *, offset: int, now, exclude=None) -> dict:
+    """The free slots of one week of a permanence, and where the next ones are."""
+    start, end = _week(offset)
+    slots = free_slots_between(permanence, now=now, start=start, end=end, exclude=exclude)
+    following = first_free_slot_after(permanence, now=now, after=end)
+    next_offset = None
+    if following is not None:
+        weeks = (timezone.localdate(following.starts_at) - start.date()).days // 7
+        next_offset = offset + weeks if offset + weeks <= WEEKS_AHEAD else None
+    return {
+        "week_start": start.date(),
+        "week_end": (end - datetime.timedelta(days=1)).date(),
+        "days": by_day(slots),
+        "offset": offset,
+        "previous_offset": offset - 1 if offset > 0 else None,
+        "following_offset": offset + 1 if offset < WEEKS_AHEAD else None,
+        "next_free": following,
+        "next_free_offset": next_offset,
+    }
+
+
+@public_view
+def permanence(request, network, permanence_id: int) -> HttpResponse:
+    found = get_bookable_permanence(network, permanence_id)
+    needs = needs_of(found)
+    need_form = NeedFilterForm(request.GET or None, needs=needs)
+    need = need_form.cleaned_data["demarche"] if need_form.is_valid() else None
+    context = {
+        "network": network,
+        "permanence": found,
+        "needs": needs,
+        "need_form": need_form,
+        "need": need,
+        "need_query": f"&demarche={need.pk}" if need else "",
+        **week_context(found, offset=week_offset(request), now=timezone.now()),
+    }
+    return render(request, "public/permanence.html", context)
+
+
+@public_view
+@limit_posts
+def book(request, network, slot_id: int) -> HttpResponse:
+    slot = get_public_slot(network, slot_id)
+    found = slot.permanence
+    now = timezone.now()
+    needs = needs_of(found)
+    initial = {}
+    if request.GET.get("demarche", "").isdigit():
+        initial["need"] = int(request.GET["demarche"])
+    form = BookingForm(request.POST or None, needs=needs, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = book_slot(
+                slot=slot,
+                visitor=form.visitor,
+                need=form.cleaned_data.get("need"),
+                channel=Channel.ONLINE,
+                now=now,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except AgendaError as error:  # taken meanwhile, too late online, already booked
+            form.add_error(None, str(error))
+            status = 409
+        else:
+            notify.appointment_booked(appointment)
+            messages.success(
+                request,
+                _(
+                    "C'est fait : votre rendez-vous est réservé. Vous allez recevoir un message de "
+                    "confirmation."
+                ),
+            )
+            return redirect(manage_path(appointment))
+    elif request.method == "POST":
+        status = 400
+    slot = get_public_slot(network, slot_id)  # the seats as they are now
+    context = {
+        "network": network,
+        "slot": slot,
+        "permanence": found,
+        "form": form,
+        "bookable": is_bookable_online(slot, now=now),
+    }
+    return render(request, "public/book.html", context, status=status)

@@ -1,0 +1,231 @@
+"""Manage my booking: the page a signed link opens, with no account.
+
+The link holds the booking's id and a random key stored on the booking (see
+``aiguillage.agenda.contact``). A link that was not ours, of another network, whose
+key was renewed, or whose booking was purged is a 404 that says nothing more. Every
+answer is private: not cached, not indexed, and never sent on as a referrer.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from aiguillage.agenda import notify
+from aiguillage.agenda.contact import read_manage_token
+from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, manage_path
+from aiguillage.agenda.messages import Kind, compose
+from aiguillage.agenda.models import (
+    Appointment,
+    AppointmentStatus,
+    CancelledBy,
+    Channel,
+    Registration,
+    RegistrationStatus,
+)
+from aiguillage.agenda.services.appointments import cancel_appointment, move_appointment
+from aiguillage.agenda.services.errors import AgendaError
+from aiguillage.agenda.services.workshops import cancel_registration
+from aiguillage.public.decorators import private_page, public_view
+from aiguillage.public.forms import MoveForm
+from aiguillage.public.ratelimit import limit_posts
+from aiguillage.public.selectors import (
+    appointment_for_manage,
+    get_bookable_permanence,
+    registration_for_manage,
+    waiting_position,
+)
+from aiguillage.public.views.booking import week_context, week_offset
+
+
+def _booking_or_404(network, token: str) -> Appointment | Registration:
+    for kind, find in (
+        (APPOINTMENT, appointment_for_manage),
+        (REGISTRATION, registration_for_manage),
+    ):
+        read = read_manage_token(token, kind)
+        if read is None:
+            continue
+        pk, key = read
+        booking = find(network, pk)
+        if booking is None or not constant_time_compare(booking.manage_key, key):
+            break
+        return booking
+    raise Http404("No such booking.")
+
+
+def _is_appointment(booking) -> bool:
+    return isinstance(booking, Appointment)
+
+
+def _is_active(booking) -> bool:
+    if _is_appointment(booking):
+        return booking.status == AppointmentStatus.BOOKED
+    return booking.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+def _starts_at(booking):
+    return booking.slot.starts_at if _is_appointment(booking) else booking.workshop.starts_at
+
+
+def _may_cancel(booking, now) -> bool:
+    starts_at = _starts_at(booking)
+    return _is_active(booking) and (starts_at is None or starts_at > now)
+
+
+def _movable_permanence(booking, now):
+    """The permanence whose other slots the person may choose, or None."""
+    if not _is_appointment(booking) or not _may_cancel(booking, now):
+        return None
+    try:
+        return get_bookable_permanence(booking.network, booking.slot.permanence_id)
+    except Http404:
+        return None  # no longer booked online: the desk moves it
+
+
+def masked_email(email: str) -> str:
+    if "@" not in email:
+        return ""
+    name, domain = email.rsplit("@", 1)
+    return f"{name[:1]}…@{domain}"
+
+
+def masked_phone(phone: str) -> str:
+    return f"{phone[:4]}… {phone[-2:]}" if len(phone) > 6 else ""
+
+
+def _context(network, booking, now) -> dict:
+    appointment = _is_appointment(booking)
+    return {
+        "network": network,
+        "booking": booking,
+        "is_appointment": appointment,
+        "what": booking.slot.permanence.title if appointment else booking.workshop.title,
+        "where": booking.slot.site if appointment else booking.workshop.site,
+        "sessions": [] if appointment else list(booking.workshop.sessions.all()),
+        "is_active": _is_active(booking),
+        "position": None if appointment else waiting_position(booking),
+        "email": masked_email(booking.email),
+        "phone": masked_phone(booking.phone),
+        "may_cancel": _may_cancel(booking, now),
+        "may_move": _movable_permanence(booking, now) is not None,
+        "has_calendar": _calendar_kind(booking) is not None,
+    }
+
+
+@public_view
+def manage(request, network, token: str) -> HttpResponse:
+    booking = _booking_or_404(network, token)
+    context = {**_context(network, booking, timezone.now()), "token": token}
+    return private_page(render(request, "public/manage.html", context))
+
+
+@public_view
+@limit_posts
+def manage_cancel(request, network, token: str) -> HttpResponse:
+    booking = _booking_or_404(network, token)
+    now = timezone.now()
+    if not _may_cancel(booking, now):
+        messages.info(
+            request,
+            _("Cette réservation ne peut plus être annulée en ligne. Appelez la bibliothèque."),
+        )
+        return private_page(redirect(manage_path(booking)))
+    if request.method == "POST":
+        if _is_appointment(booking):
+            cancel_appointment(appointment=booking, by=CancelledBy.VISITOR, now=now)
+            notify.appointment_cancelled(booking)
+            messages.success(
+                request,
+                _(
+                    "Votre rendez-vous est annulé. Merci de nous avoir prévenus : "
+                    "une autre personne peut prendre la place."
+                ),
+            )
+        else:
+            promoted = cancel_registration(registration=booking, by=CancelledBy.VISITOR, now=now)
+            notify.registration_cancelled(booking)
+            notify.registration_promoted(promoted)
+            messages.success(
+                request,
+                _(
+                    "Votre inscription est annulée. Merci de nous avoir prévenus : "
+                    "une autre personne peut prendre la place."
+                ),
+            )
+        return private_page(redirect(manage_path(booking)))
+    context = {**_context(network, booking, now), "token": token}
+    return private_page(render(request, "public/manage_cancel.html", context))
+
+
+@public_view
+@limit_posts
+def manage_move(request, network, token: str) -> HttpResponse:
+    booking = _booking_or_404(network, token)
+    now = timezone.now()
+    permanence = _movable_permanence(booking, now)
+    if permanence is None:
+        messages.info(
+            request,
+            _("Ce rendez-vous ne peut plus être déplacé en ligne. Appelez la bibliothèque."),
+        )
+        return private_page(redirect(manage_path(booking)))
+    form = MoveForm(request.POST or None, permanence=permanence)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                moved = move_appointment(
+                    appointment=booking,
+                    slot=form.cleaned_data["slot"],
+                    channel=Channel.ONLINE,
+                    now=now,
+                )
+            except AgendaError as error:  # taken meanwhile, too late, already there
+                form.add_error("slot", str(error))
+                status = 409
+            else:
+                notify.appointment_booked(moved)
+                messages.success(
+                    request,
+                    _(
+                        "C'est fait : votre rendez-vous a changé d'horaire. Vous allez recevoir "
+                        "un message avec le nouvel horaire."
+                    ),
+                )
+                return private_page(redirect(manage_path(moved)))
+    context = {
+        **_context(network, booking, now),
+        "token": token,
+        "permanence": permanence,
+        "form": form,
+        **week_context(permanence, offset=week_offset(request), now=now, exclude=booking.slot),
+    }
+    return private_page(render(request, "public/manage_move.html", context, status=status))
+
+
+def _calendar_kind(booking) -> str | None:
+    """What the calendar file says: the booking as it stands (a place on a waiting
+    list is no date yet, a cancelled booking has none)."""
+    if _is_appointment(booking):
+        return Kind.APPOINTMENT_BOOKED if booking.status == AppointmentStatus.BOOKED else None
+    return Kind.REGISTRATION_MADE if booking.status == RegistrationStatus.CONFIRMED else None
+
+
+@public_view
+def manage_calendar(request, network, token: str) -> HttpResponse:
+    """The booking's calendar file: the same events (same UIDs) as the e-mail's."""
+    booking = _booking_or_404(network, token)
+    kind = _calendar_kind(booking)
+    ics = compose(kind, booking).ics if kind is not None else None
+    if ics is None:
+        raise Http404("Nothing to put in a calendar.")
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    name = "rendez-vous.ics" if _is_appointment(booking) else "atelier.ics"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return private_page(response)
