@@ -14,6 +14,8 @@ Answers, the same on every endpoint of this router:
 - 409 ``{"code": "...", "detail": "..."}``: the booking service refused; ``code`` says
   why (``unavailable``, ``workshop_full``, ``already_booked``, ``closed_to_online``,
   ``past``), ``detail`` says it in words a visitor can read.
+- 429 ``{"detail": "..."}`` with ``Retry-After``: the writes (POST, DELETE) count against
+  the client's limit of public writes, the one the portal's forms share.
 
 A site slug is unique within its network only: ``site`` alone is accepted while one
 network has a public site of that slug, otherwise the answer is a 400 asking for
@@ -25,9 +27,12 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -74,6 +79,7 @@ from aiguillage.api.agenda_schemas import (
 )
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network, Site
+from aiguillage.public.ratelimit import over_limit
 
 router = Router(tags=["agenda"])
 
@@ -116,6 +122,31 @@ def _answers(view):
             return Status(400, {"errors": exc.errors})
         except AgendaError as exc:
             return Status(409, {"code": _conflict_code(exc), "detail": str(exc)})
+
+    return wrapper
+
+
+def _limited(view):
+    """Writes count against the client's limit of public writes, shared with the portal's
+    forms (``PUBLIC_RATE_LIMIT``): booking without an account must not become a way to
+    fill a workshop with strangers, or to send messages to any address or phone."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if over_limit(request):
+            response = JsonResponse(
+                {
+                    "detail": _(
+                        "Trop de demandes depuis cette adresse : réessayez plus tard, ou "
+                        "appelez la bibliothèque."
+                    )
+                },
+                status=429,
+            )
+            window = settings.PUBLIC_RATE_LIMIT_WINDOW
+            response["Retry-After"] = str(int(window - time.time() % window) + 1)
+            return response
+        return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -359,10 +390,11 @@ def _body_schema(schema) -> dict:
 
 @router.post(
     "/appointments",
-    response={201: BookedOut, 400: FieldErrorsOut, 409: ConflictOut},
+    response={201: BookedOut, 400: FieldErrorsOut, 409: ConflictOut, 429: DetailOut},
     summary="Book a free slot online",
     openapi_extra=_body_schema(AppointmentIn),
 )
+@_limited
 @_answers
 def book(request):
     """Books one seat of a public slot for the visitor and sends the confirmation (with
@@ -450,10 +482,17 @@ def workshops(request, site: str = "", network: str = "", limit: int = 50):
 
 @router.post(
     "/workshops/{workshop_id}/registrations",
-    response={201: RegisteredOut, 400: FieldErrorsOut, 404: DetailOut, 409: ConflictOut},
+    response={
+        201: RegisteredOut,
+        400: FieldErrorsOut,
+        404: DetailOut,
+        409: ConflictOut,
+        429: DetailOut,
+    },
     summary="Register for a workshop online (a seat, or the waiting list)",
     openapi_extra=_body_schema(RegistrationIn),
 )
+@_limited
 @_answers
 def register_online(request, workshop_id: int):
     """A confirmed seat while there is one, then a place on the waiting list. 409 when
@@ -520,9 +559,10 @@ def _cancel_registration(registration: Registration, now: datetime.datetime) -> 
 
 @router.delete(
     "/bookings/{token}",
-    response={204: None, 404: DetailOut, 409: ConflictOut},
+    response={204: None, 404: DetailOut, 409: ConflictOut, 429: DetailOut},
     summary="Cancel an appointment or a registration through its manage link",
 )
+@_limited
 @_answers
 def cancel(request, token: str):
     """`token` is the `manage_token` of the 201 answer, the last part of the manage link.

@@ -41,8 +41,9 @@ SLOTS, APPOINTMENTS, WORKSHOPS, BOOKINGS = (
 
 
 @pytest.fixture(autouse=True)
-def _site_url(settings):
+def _settings(settings):
     settings.SITE_URL = SITE_URL
+    settings.PUBLIC_RATE_LIMIT = 1000  # its own test below
 
 
 def ready(window_days: int = 10, **fields):
@@ -695,6 +696,29 @@ class TestCancelOnline:
         assert response.json()["code"] == "past"
 
 
+# --- the limit of public writes --------------------------------------------------------
+
+
+def test_writes_share_the_portals_limit_and_reads_are_never_limited(client, settings):
+    settings.PUBLIC_RATE_LIMIT = 3
+    workshop = upcoming_workshop()
+    slot = later_slot(ready())
+    token = post(client, registrations_url(workshop), contact(1)).json()["manage_token"]
+    assert post(client, APPOINTMENTS, contact(2) | {"slot": slot.pk}).status_code == 201
+    assert client.delete(f"{BOOKINGS}/{token}").status_code == 204
+    for response in (
+        post(client, registrations_url(workshop), contact(3)),
+        post(client, APPOINTMENTS, contact(4) | {"slot": slot.pk}),
+        client.delete(f"{BOOKINGS}/{token}"),
+    ):
+        assert response.status_code == 429
+        assert set(response.json()) == {"detail"}
+        assert 0 < int(response["Retry-After"]) <= settings.PUBLIC_RATE_LIMIT_WINDOW + 1
+    assert Registration.objects.count() == Appointment.objects.count() == 1
+    assert client.get(WORKSHOPS).status_code == 200
+    assert client.get(SLOTS, {"site": slot.site.slug}).status_code == 200
+
+
 # --- the OpenAPI document --------------------------------------------------------------
 
 
@@ -702,10 +726,16 @@ def test_openapi_document_lists_every_agenda_path_with_its_answers(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     expected = {
         ("/api/v1/slots", "get"): {"200", "400", "404"},
-        ("/api/v1/appointments", "post"): {"201", "400", "409"},
+        ("/api/v1/appointments", "post"): {"201", "400", "409", "429"},
         ("/api/v1/workshops", "get"): {"200", "400", "404"},
-        ("/api/v1/workshops/{workshop_id}/registrations", "post"): {"201", "400", "404", "409"},
-        ("/api/v1/bookings/{token}", "delete"): {"204", "404", "409"},
+        ("/api/v1/workshops/{workshop_id}/registrations", "post"): {
+            "201",
+            "400",
+            "404",
+            "409",
+            "429",
+        },
+        ("/api/v1/bookings/{token}", "delete"): {"204", "404", "409", "429"},
     }
     for (path, method), codes in expected.items():
         assert set(paths[path][method]["responses"]) == codes, path
