@@ -52,17 +52,14 @@ def workshop(request, network, workshop_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if not _workshop_open(found, now):
-            form.add_error(None, _("Les inscriptions en ligne à cet atelier sont fermées."))
-            status = 409
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 registration = register(
                     workshop=found, visitor=form.visitor, channel=Channel.ONLINE, now=now
                 )
             except ValidationError as error:
                 form.add_error(None, error)
-            except AgendaError as error:  # full, already registered, closed online
+            except AgendaError as error:  # full, already registered, begun, closed online
                 form.add_error(None, str(error))
                 status = 409
             else:
