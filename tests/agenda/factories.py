@@ -68,3 +68,54 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
             WorkshopSession.objects.create(
                 workshop=self, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
             )
+
+
+# --- Relative to today: for pages, which read the real clock (staff agenda tests) ---
+
+
+def in_days(days: int) -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def _every_week_on(day: datetime.date) -> str:
+    from aiguillage.agenda.recurrence import weekly
+
+    return weekly(day.weekday())
+
+
+class UpcomingPermanenceFactory(PermanenceFactory):
+    """Every week on the weekday of ``first_day`` (a week from today unless given), 9:00 to
+    12:00 in 30-minute slots, materialised as saving it in the application does."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    class Params:
+        first_day = factory.LazyFunction(lambda: in_days(7))
+
+    starts_on = factory.LazyAttribute(lambda o: o.first_day)
+    rrule = factory.LazyAttribute(lambda o: _every_week_on(o.first_day))
+
+    @factory.post_generation
+    def materialised(self, create, extracted, **kwargs):
+        if create:
+            from aiguillage.agenda.services.permanences import materialise
+
+            materialise(permanence=self, today=in_days(0))
+
+
+class UpcomingStaffPermanenceFactory(UpcomingPermanenceFactory):
+    kind = PermanenceKind.STAFF
+    structure = None
+    staff = factory.SubFactory(MembershipFactory, network=factory.SelfAttribute("..site.network"))
+    title = factory.Sequence(lambda n: f"Rendez-vous numérique {n}")
+
+
+class UpcomingWorkshopFactory(WorkshopFactory):
+    """A published workshop whose one session is a week from today, 14:00 to 16:00."""
+
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime.combine(in_days(7), datetime.time(14, 0), tzinfo=PARIS)
+    )

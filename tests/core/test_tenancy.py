@@ -54,6 +54,32 @@ def sample_kwargs(params, site):
             "partnership_id": partnership.pk,
             "contact_id": contact.pk,
         }
+    if params & {"permanence_id", "occurrence_id", "slot_id", "appointment_id", "workshop_id",
+                  "registration_id", "session_id"}:  # fmt: skip
+        from django.utils import timezone
+
+        from aiguillage.agenda.contact import Visitor
+        from aiguillage.agenda.services.appointments import book_slot
+        from aiguillage.agenda.services.workshops import register
+        from tests.agenda.factories import UpcomingPermanenceFactory, UpcomingWorkshopFactory
+
+        visitor = Visitor(first_name="Camille", email="camille@example.org")
+        slot = UpcomingPermanenceFactory(site=site).slots.order_by("starts_at").first()
+        workshop = UpcomingWorkshopFactory(site=site)
+        now = timezone.now()
+        values |= {
+            "permanence_id": slot.permanence_id,
+            "occurrence_id": slot.occurrence_id,
+            "slot_id": slot.pk,
+            "appointment_id": book_slot(
+                slot=slot, visitor=visitor, need=None, channel="desk", now=now
+            ).pk,
+            "workshop_id": workshop.pk,
+            "registration_id": register(
+                workshop=workshop, visitor=visitor, channel="desk", now=now
+            ).pk,
+            "session_id": workshop.sessions.get().pk,
+        }
     missing = params - values.keys()
     assert not missing, f"Add sample values for URL parameters {missing} to this test"
     return {name: values[name] for name in params}

@@ -8,9 +8,11 @@ alone, so the scheduled task can run it as often as it likes.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,8 @@ from aiguillage.agenda.models import (
     Slot,
 )
 from aiguillage.agenda.recurrence import Window, expand, split_into_slots
-from aiguillage.agenda.services.errors import Overlap
+from aiguillage.agenda.services.appointments import cancel_appointment
+from aiguillage.agenda.services.errors import AgendaError, Overlap, SlotUnavailable
 
 WINDOW_DAYS = 183  # about six months ahead
 
@@ -203,3 +206,200 @@ def cancel_occurrence(
         appointment.cancelled_by = CancelledBy.SYSTEM
         appointment.cancelled_at = now
     return concerned
+
+
+# --- Editing a permanence that already has bookings ---------------------------------
+
+
+class BookingsWouldMove(AgendaError):
+    """The edit would move or remove booked appointments; ``appointments`` says which,
+    so that the staff page can ask what to do with the people concerned."""
+
+    def __init__(self, appointments: list[Appointment]) -> None:
+        self.appointments = appointments
+        super().__init__(
+            _("Cette modification déplacerait %(n)s rendez-vous réservés.")
+            % {"n": len(appointments)}
+        )
+
+
+@dataclass
+class _SchedulePlan:
+    """How the future dates and slots of a permanence follow an edit, as decided before
+    anything is written: what is kept (with its new end, seats, site), what goes."""
+
+    keep: dict[int, Window] = field(default_factory=dict)  # occurrence pk -> its new window
+    drop: list[Occurrence] = field(default_factory=list)
+    keep_slots: dict[int, Window] = field(default_factory=dict)  # slot pk -> its new window
+    drop_slots: list[Slot] = field(default_factory=list)
+    new_slots: list[tuple[Occurrence, Window]] = field(default_factory=list)
+    moved: list[Appointment] = field(default_factory=list)
+
+
+def _plan_schedule(
+    old: Permanence, new: Permanence, *, today: datetime.date, now: datetime.datetime
+) -> _SchedulePlan:
+    """Compare the future of ``old`` with the rule, hours and slots of ``new``.
+
+    A date is the same date when it starts at the same time; a slot is the same slot
+    when it starts at the same time (a shorter or longer slot still meets the person
+    at the hour they were given). Whatever no longer exists moves its bookings; a
+    change of site moves every future booking.
+    """
+    plan = _SchedulePlan()
+    windows = {
+        w.starts_at: w
+        for w in _windows(new, today, today + datetime.timedelta(days=WINDOW_DAYS))
+        if w.starts_at > now
+    }
+    occurrences = (
+        Occurrence.objects.filter(
+            permanence=old, starts_at__gt=now, status=OccurrenceStatus.SCHEDULED
+        )
+        .prefetch_related(
+            Prefetch(
+                "slots",
+                queryset=Slot.objects.order_by("starts_at").prefetch_related(
+                    Prefetch(
+                        "appointments",
+                        queryset=Appointment.objects.filter(status=AppointmentStatus.BOOKED)
+                        .select_related("slot")
+                        .order_by("pk"),
+                        to_attr="booked_here",
+                    )
+                ),
+            )
+        )
+        .order_by("starts_at")
+    )
+    site_moves = new.site_id != old.site_id
+    for occurrence in occurrences:
+        window = windows.get(occurrence.starts_at)
+        slots = list(occurrence.slots.all())
+        if window is None:
+            plan.drop.append(occurrence)
+            plan.drop_slots.extend(slots)
+            plan.moved.extend(a for slot in slots for a in slot.booked_here)
+            continue
+        plan.keep[occurrence.pk] = window
+        wanted = (
+            {}
+            if new.walk_in
+            else {w.starts_at: w for w in split_into_slots(window, new.slot_minutes)}
+        )
+        existing = {slot.starts_at for slot in slots}
+        for slot in slots:
+            if slot.starts_at in wanted:
+                plan.keep_slots[slot.pk] = wanted[slot.starts_at]
+                if site_moves:
+                    plan.moved.extend(slot.booked_here)
+            else:
+                plan.drop_slots.append(slot)
+                plan.moved.extend(slot.booked_here)
+        plan.new_slots.extend(
+            (occurrence, w) for start, w in wanted.items() if start not in existing
+        )
+    plan.moved.sort(key=lambda a: (a.slot.starts_at, a.pk))
+    return plan
+
+
+def _check_seats(plan: _SchedulePlan, seats: int) -> None:
+    """Fewer seats than a kept slot already holds is refused: nobody is pushed out."""
+    crowded = (
+        Slot.objects.filter(pk__in=list(plan.keep_slots), booked__gt=seats)
+        .order_by("starts_at")
+        .first()
+    )
+    if crowded is not None:
+        local = timezone.localtime(crowded.starts_at)
+        raise SlotUnavailable(
+            _(
+                "Le créneau du %(day)s à %(time)s a déjà %(n)s réservations : "
+                "il faut au moins %(n)s places par créneau."
+            )
+            % {
+                "day": local.strftime("%d/%m/%Y"),
+                "time": local.strftime("%H:%M"),
+                "n": crowded.booked,
+            }
+        )
+
+
+def bookings_moved_by(
+    *, permanence: Permanence, today: datetime.date, now: datetime.datetime
+) -> list[Appointment]:
+    """The future booked appointments that saving the (edited, unsaved) ``permanence``
+    would move or remove, earliest first. Writes nothing."""
+    old = Permanence.objects.get(pk=permanence.pk)
+    return _plan_schedule(old, permanence, today=today, now=now).moved
+
+
+@transaction.atomic
+def edit_permanence(
+    *,
+    permanence: Permanence,
+    needs: Iterable[int] | None = None,
+    today: datetime.date,
+    now: datetime.datetime,
+    cancel: Collection[int] = (),
+) -> list[Appointment]:
+    """Save an edit of an existing permanence and bring its future dates and slots in
+    line with it; returns the appointments it cancelled (for the caller to tell).
+
+    Bookings the edit would move (a date or a slot that no longer exists, another
+    site) are never moved silently: unless every one of them is in ``cancel`` (the
+    ids the staff agreed to cancel), ``BookingsWouldMove`` lists them and nothing is
+    written. Fewer seats than a slot holds and overlaps are refused. Past dates and
+    cancelled dates are left as they are.
+    """
+    if permanence.pk is None:
+        raise ValueError("edit_permanence edits a saved permanence; use save_permanence")
+    old = Permanence.objects.select_for_update().get(pk=permanence.pk)
+    permanence.full_clean()
+    check_no_overlap(permanence, today=today)
+    plan = _plan_schedule(old, permanence, today=today, now=now)
+    _check_seats(plan, permanence.seats_per_slot)
+    if {a.pk for a in plan.moved} - set(cancel):
+        raise BookingsWouldMove(plan.moved)
+    cancelled = [
+        cancel_appointment(appointment=a, by=CancelledBy.STAFF, now=now) for a in plan.moved
+    ]
+    _apply_schedule(plan, permanence)
+    permanence.save()
+    if needs is not None:
+        permanence.needs.set(needs)
+    materialise(permanence=permanence, today=today)
+    return cancelled
+
+
+def _apply_schedule(plan: _SchedulePlan, permanence: Permanence) -> None:
+    # Rows with a booking history stay (closed), so that past messages keep their times.
+    with_history = set(
+        Appointment.objects.filter(slot__in=plan.drop_slots).values_list("slot_id", flat=True)
+    )
+    for occurrence in plan.drop:
+        if any(slot.pk in with_history for slot in occurrence.slots.all()):
+            occurrence.status = OccurrenceStatus.CANCELLED
+            occurrence.cancel_reason = _("Horaires de la permanence modifiés")
+            occurrence.save(update_fields=["status", "cancel_reason"])
+        else:
+            occurrence.delete()
+    Slot.objects.filter(pk__in=[s.pk for s in plan.drop_slots if s.pk in with_history]).update(
+        is_open=False
+    )
+    Slot.objects.filter(pk__in=[s.pk for s in plan.drop_slots if s.pk not in with_history]).delete()
+    for pk, window in plan.keep.items():
+        Occurrence.objects.filter(pk=pk).update(ends_at=window.ends_at)
+    is_public = permanence.bookable_by == BookableBy.PUBLIC
+    kept = Slot.objects.in_bulk(list(plan.keep_slots))
+    for pk, window in plan.keep_slots.items():
+        slot = kept[pk]
+        slot.ends_at = window.ends_at
+        slot.capacity = permanence.seats_per_slot
+        slot.is_public = is_public
+        slot.site_id = permanence.site_id
+        slot.is_open = True
+    Slot.objects.bulk_update(kept.values(), ["ends_at", "capacity", "is_public", "site", "is_open"])
+    Slot.objects.bulk_create(
+        [_slot(permanence, occurrence, window) for occurrence, window in plan.new_slots]
+    )

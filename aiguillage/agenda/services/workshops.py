@@ -9,19 +9,26 @@ person waiting (in order of registration) takes the seat in the same transaction
 from __future__ import annotations
 
 import datetime
+import itertools
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
+    Attendance,
     Channel,
     Registration,
     RegistrationStatus,
     Workshop,
+    WorkshopSession,
     WorkshopStatus,
 )
+from aiguillage.agenda.recurrence import Window
 from aiguillage.agenda.services.errors import (
     AlreadyBooked,
     ClosedToThisChannel,
@@ -154,3 +161,162 @@ def change_capacity(*, workshop: Workshop, capacity: int, now: datetime.datetime
         Workshop.objects.filter(pk=workshop.pk).update(confirmed=F("confirmed") + 1)
         promoted.append(_promote_first(workshop.pk, now=now, freed=False))
     return promoted
+
+
+# --- Creating and editing a workshop, taking attendance -----------------------------
+
+
+@dataclass(frozen=True)
+class WorkshopSaved:
+    """The saved workshop, and the people to tell: those who got a seat (more seats)
+    and those whose registration was cancelled (the workshop was cancelled)."""
+
+    workshop: Workshop
+    promoted: list[Registration] = field(default_factory=list)
+    cancelled: list[Registration] = field(default_factory=list)
+
+
+def _checked_sessions(sessions: Iterable[Window]) -> list[Window]:
+    windows = sorted(sessions, key=lambda w: w.starts_at)
+    if not windows:
+        raise SlotUnavailable(_("Un atelier a au moins une séance."))
+    for window in windows:
+        if window.ends_at <= window.starts_at:
+            raise SlotUnavailable(_("Une séance doit finir après son début."))
+    for before, after in itertools.pairwise(windows):
+        if after.starts_at < before.ends_at:
+            raise SlotUnavailable(_("Deux séances de l'atelier se chevauchent."))
+    return windows
+
+
+def _reconcile_sessions(workshop: Workshop, windows: list[Window], *, registered: int) -> None:
+    """Same start, same session (its end may change); others are added or removed.
+    With people registered, a session is neither moved nor removed: they chose these
+    dates. A session whose attendance was taken is never removed."""
+    existing = {s.starts_at: s for s in WorkshopSession.objects.filter(workshop=workshop)}
+    wanted = {w.starts_at: w for w in windows}
+    gone = [session for start, session in existing.items() if start not in wanted]
+    if gone and registered:
+        raise SlotUnavailable(
+            ngettext(
+                "%(n)s personne est inscrite : une séance ne peut être ni déplacée ni retirée. "
+                "Ajoutez une séance, ou annulez l'atelier.",
+                "%(n)s personnes sont inscrites : une séance ne peut être ni déplacée ni "
+                "retirée. Ajoutez une séance, ou annulez l'atelier.",
+                registered,
+            )
+            % {"n": registered}
+        )
+    if gone and Attendance.objects.filter(session__in=gone).exists():
+        raise SlotUnavailable(
+            _(
+                "Les présences d'une séance ont été relevées : "
+                "cette séance ne peut plus être retirée."
+            )
+        )
+    WorkshopSession.objects.filter(pk__in=[s.pk for s in gone]).delete()
+    for start, window in wanted.items():
+        session = existing.get(start)
+        if session is None:
+            WorkshopSession.objects.create(
+                workshop=workshop, starts_at=window.starts_at, ends_at=window.ends_at
+            )
+        elif session.ends_at != window.ends_at:
+            session.ends_at = window.ends_at
+            session.save(update_fields=["ends_at"])
+
+
+@transaction.atomic
+def save_workshop(
+    *,
+    workshop: Workshop,
+    sessions: Iterable[Window],
+    needs: Iterable[int] | None = None,
+    now: datetime.datetime,
+) -> WorkshopSaved:
+    """Create or update a workshop and its sessions.
+
+    More seats promote people waiting; fewer seats than confirmed people, or a
+    waiting list shorter than the people waiting, is refused. Setting the status to
+    cancelled cancels every registration (returned, to be told). The counters are the
+    database's, never the form's. Raises an AgendaError (nothing written) when refused.
+    """
+    windows = _checked_sessions(sessions)
+    workshop.starts_at = windows[0].starts_at
+    promoted: list[Registration] = []
+    cancelled: list[Registration] = []
+    if workshop.pk is None:
+        workshop.confirmed = workshop.waitlisted = 0
+        workshop.full_clean()
+        workshop.save()
+        registered = 0
+    else:
+        old = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        workshop.confirmed, workshop.waitlisted = old.confirmed, old.waitlisted
+        if workshop.status == WorkshopStatus.CANCELLED and old.status != WorkshopStatus.CANCELLED:
+            cancelled = _cancel_everyone(old, now=now)
+            workshop.confirmed = workshop.waitlisted = 0
+        elif workshop.capacity != old.capacity:
+            promoted = change_capacity(workshop=old, capacity=workshop.capacity, now=now)
+            fresh = Workshop.objects.get(pk=old.pk)
+            workshop.confirmed, workshop.waitlisted = fresh.confirmed, fresh.waitlisted
+        if workshop.waitlist_capacity < workshop.waitlisted:
+            raise SlotUnavailable(
+                _("%(n)s personnes attendent : il faut au moins %(n)s places en liste d'attente.")
+                % {"n": workshop.waitlisted}
+            )
+        workshop.full_clean()
+        workshop.save()
+        registered = workshop.confirmed + workshop.waitlisted
+    _reconcile_sessions(workshop, windows, registered=registered)
+    if needs is not None:
+        workshop.needs.set(needs)
+    return WorkshopSaved(workshop=workshop, promoted=promoted, cancelled=cancelled)
+
+
+def _cancel_everyone(workshop: Workshop, *, now: datetime.datetime) -> list[Registration]:
+    people = list(
+        Registration.objects.select_for_update()
+        .filter(workshop=workshop)
+        .active()
+        .order_by("created_at", "pk")
+    )
+    Registration.objects.filter(pk__in=[r.pk for r in people]).update(
+        status=RegistrationStatus.CANCELLED, cancelled_by="staff", cancelled_at=now
+    )
+    for registration in people:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_by = "staff"
+        registration.cancelled_at = now
+    Workshop.objects.filter(pk=workshop.pk).update(confirmed=0, waitlisted=0)
+    return people
+
+
+@transaction.atomic
+def record_session_attendance(*, session: WorkshopSession, present: Collection[int]) -> int:
+    """Present or absent, for every confirmed person of the session's workshop (ids in
+    ``present`` came, the others did not). Taking it again corrects it. Returns how
+    many came."""
+    confirmed = list(
+        Registration.objects.filter(
+            workshop_id=session.workshop_id, status=RegistrationStatus.CONFIRMED
+        ).values_list("pk", flat=True)
+    )
+    recorded = {
+        a.registration_id: a
+        for a in Attendance.objects.select_for_update().filter(
+            session=session, registration_id__in=confirmed
+        )
+    }
+    changed, new = [], []
+    for pk in confirmed:
+        came = pk in present
+        row = recorded.get(pk)
+        if row is None:
+            new.append(Attendance(registration_id=pk, session=session, present=came))
+        elif row.present != came:
+            row.present = came
+            changed.append(row)
+    Attendance.objects.bulk_update(changed, ["present"])
+    Attendance.objects.bulk_create(new)
+    return sum(1 for pk in confirmed if pk in present)

@@ -1,0 +1,139 @@
+"""Booking at the desk in a few clicks, one booking's page, cancelling it, and marking
+whether the person came. Every active member of the network may do these."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aiguillage.agenda import notify, staff_selectors
+from aiguillage.agenda.forms import DeskBookingForm
+from aiguillage.agenda.models import AppointmentStatus, CancelledBy, Channel, OccurrenceStatus
+from aiguillage.agenda.services.appointments import (
+    book_slot,
+    cancel_appointment,
+    record_attendance,
+)
+from aiguillage.agenda.services.errors import AgendaError
+from aiguillage.agenda.views.common import day_url, or_404
+from aiguillage.core.decorators import network_view
+
+ATTENDED = {"venu": True, "absent": False}
+
+
+def _bookable(slot, now) -> bool:
+    return (
+        slot.is_open
+        and slot.occurrence.status == OccurrenceStatus.SCHEDULED
+        and slot.starts_at > now
+        and slot.seats_left > 0
+    )
+
+
+@network_view
+def slot_book(request, network, slot_id: int) -> HttpResponse:
+    slot = or_404(staff_selectors.get_slot, network=network, pk=slot_id)
+    needs = list(slot.permanence.needs.order_by("name"))
+    form = DeskBookingForm(request.POST or None, needs=needs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = book_slot(
+                slot=slot,
+                visitor=form.visitor,
+                need=form.cleaned_data.get("need"),
+                channel=Channel.DESK,
+                now=timezone.now(),
+                by=request.user,
+            )
+        except AgendaError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            notify.appointment_booked(appointment)
+            local = timezone.localtime(slot.starts_at)
+            messages.success(
+                request,
+                _("Rendez-vous réservé le %(day)s à %(time)s. La confirmation est envoyée.")
+                % {"day": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"},
+            )
+            return redirect(day_url(network, slot.starts_at, slot.site))
+    context = {
+        "network": network,
+        "slot": slot,
+        "form": form,
+        "bookable": _bookable(slot, timezone.now()),
+        "back": day_url(network, slot.starts_at, slot.site),
+    }
+    return render(request, "agenda/staff/slot_book.html", context)
+
+
+@network_view
+def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
+    appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
+    now = timezone.now()
+    context = {
+        "network": network,
+        "appointment": appointment,
+        "slot": appointment.slot,
+        "may_cancel": appointment.status == AppointmentStatus.BOOKED
+        and appointment.slot.starts_at > now,
+        "may_mark": appointment.status != AppointmentStatus.CANCELLED
+        and appointment.slot.starts_at <= now,
+        "back": day_url(network, appointment.slot.starts_at, appointment.slot.site),
+    }
+    return render(request, "agenda/staff/appointment_detail.html", context)
+
+
+@network_view
+def appointment_cancel(request, network, appointment_id: int) -> HttpResponse:
+    appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
+    back = day_url(network, appointment.slot.starts_at, appointment.slot.site)
+    now = timezone.now()
+    may_cancel = appointment.status == AppointmentStatus.BOOKED and appointment.slot.starts_at > now
+    if request.method == "POST":
+        if may_cancel:
+            appointment = cancel_appointment(appointment=appointment, by=CancelledBy.STAFF, now=now)
+            notify.appointment_cancelled(appointment)
+            messages.success(request, _("Le rendez-vous est annulé ; la personne est prévenue."))
+        else:
+            messages.error(
+                request, _("Ce rendez-vous est passé ou n'est plus réservé : rien n'a changé.")
+            )
+        return redirect(back)
+    context = {
+        "network": network,
+        "appointment": appointment,
+        "slot": appointment.slot,
+        "may_cancel": may_cancel,
+        "back": back,
+    }
+    return render(request, "agenda/staff/appointment_cancel.html", context)
+
+
+@require_POST
+@network_view
+def appointment_attendance(request, network, appointment_id: int) -> HttpResponse:
+    appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
+    came = ATTENDED.get(request.POST.get("presence", ""))
+    if came is None:
+        return HttpResponseBadRequest(_("Dites si la personne est venue ou non."))
+    try:
+        record_attendance(appointment=appointment, attended=came)
+    except AgendaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s : venu·e.") % {"name": appointment.first_name}
+            if came
+            else _("%(name)s : absent·e.") % {"name": appointment.first_name},
+        )
+    if request.POST.get("retour") == "fiche":
+        return redirect("agenda:appointment_detail", network.slug, appointment.pk)
+    return redirect(day_url(network, appointment.slot.starts_at, appointment.slot.site))

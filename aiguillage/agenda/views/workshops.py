@@ -1,0 +1,291 @@
+"""Workshops: the list, create and edit (sessions, seats, waiting list, status), one
+workshop with its registrations, registering someone at the desk, cancelling a
+registration, attendance per session and the printable attendance sheet.
+
+Every active member reads them, registers people and takes attendance;
+coordinators, librarians and digital mediators create and edit workshops.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from aiguillage.agenda import notify, staff_selectors
+from aiguillage.agenda.forms import (
+    AttendanceForm,
+    WorkshopForm,
+    session_formset,
+    session_initial,
+)
+from aiguillage.agenda.models import (
+    Channel,
+    Registration,
+    RegistrationStatus,
+    Workshop,
+    WorkshopStatus,
+)
+from aiguillage.agenda.recurrence import PARIS
+from aiguillage.agenda.services.errors import AgendaError
+from aiguillage.agenda.services.workshops import (
+    cancel_registration,
+    record_session_attendance,
+    register,
+    save_workshop,
+)
+from aiguillage.agenda.views.common import EDITORS, may_edit, or_404
+from aiguillage.agenda.visitor_form import VisitorForm
+from aiguillage.core.decorators import network_view
+
+SESSIONS_PREFIX = "seances"
+CONFIRM_FIELD = "confirm_cancel"
+BLANK_SHEET_ROWS = 4  # for people who come without registering
+
+
+def _start_of_today() -> datetime.datetime:
+    return datetime.datetime.combine(timezone.localdate(), datetime.time.min, tzinfo=PARIS)
+
+
+@network_view
+def workshop_list(request, network) -> HttpResponse:
+    past = request.GET.get("passes") == "1"
+    context = {
+        "network": network,
+        "workshops": staff_selectors.workshops_of(
+            network=network, since=_start_of_today(), past=past
+        ),
+        "past": past,
+        "may_edit": may_edit(request),
+    }
+    return render(request, "agenda/staff/workshops.html", context)
+
+
+def _workshop_page(request, network, workshop: Workshop | None) -> HttpResponse:
+    editing = workshop is not None
+    status_before = workshop.status if editing else None
+    data = request.POST if request.method == "POST" else None
+    form = WorkshopForm(data, instance=workshop, network=network)
+    sessions = session_formset(extra=2 if editing else 3)(
+        data, prefix=SESSIONS_PREFIX, initial=session_initial(workshop) if editing else None
+    )
+    context = {"network": network, "workshop": workshop, "form": form, "sessions": sessions}
+    if data is None or "back" in data or not (form.is_valid() & sessions.is_valid()):
+        return render(request, "agenda/staff/workshop_form.html", context)
+    cancelling = (
+        editing
+        and form.instance.status == WorkshopStatus.CANCELLED
+        and status_before != WorkshopStatus.CANCELLED
+    )
+    registered = staff_selectors.active_registrations(workshop) if cancelling else 0
+    if registered and CONFIRM_FIELD not in data:
+        context |= {"registered": registered, "posted": _posted(request),
+                    "confirm_field": CONFIRM_FIELD}  # fmt: skip
+        return render(request, "agenda/staff/workshop_confirm.html", context)
+    try:
+        saved = save_workshop(
+            workshop=form.instance,
+            sessions=sessions.windows(),
+            needs=[need.pk for need in form.cleaned_data["needs"]],
+            now=timezone.now(),
+        )
+    except AgendaError as error:
+        form.add_error(None, str(error))
+        return render(request, "agenda/staff/workshop_form.html", context)
+    except ValidationError as error:
+        form.add_error(None, " ".join(error.messages))
+        return render(request, "agenda/staff/workshop_form.html", context)
+    for registration in saved.cancelled:
+        notify.registration_cancelled(registration)
+    notify.registration_promoted(saved.promoted)
+    messages.success(request, _saved_message(editing, saved))
+    return redirect("agenda:workshop_detail", network.slug, saved.workshop.pk)
+
+
+def _saved_message(editing: bool, saved) -> str:
+    if saved.cancelled:
+        n = len(saved.cancelled)
+        return ngettext(
+            "L'atelier est annulé ; %(n)s personne inscrite est prévenue.",
+            "L'atelier est annulé ; %(n)s personnes inscrites sont prévenues.",
+            n,
+        ) % {"n": n}
+    if saved.promoted:
+        n = len(saved.promoted)
+        return ngettext(
+            "L'atelier est enregistré ; %(n)s personne sort de la liste d'attente et est prévenue.",
+            "L'atelier est enregistré ; %(n)s personnes sortent de la liste d'attente et sont "
+            "prévenues.",
+            n,
+        ) % {"n": n}
+    return _("L'atelier est enregistré.") if editing else _("L'atelier est créé.")
+
+
+def _posted(request) -> list[tuple[str, str]]:
+    skip = {"csrfmiddlewaretoken", CONFIRM_FIELD, "back"}
+    return [
+        (name, value)
+        for name in request.POST
+        if name not in skip
+        for value in request.POST.getlist(name)
+    ]
+
+
+@network_view(roles=EDITORS)
+def workshop_new(request, network) -> HttpResponse:
+    return _workshop_page(request, network, None)
+
+
+@network_view(roles=EDITORS)
+def workshop_edit(request, network, workshop_id: int) -> HttpResponse:
+    workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
+    return _workshop_page(request, network, workshop)
+
+
+@network_view
+def workshop_detail(request, network, workshop_id: int) -> HttpResponse:
+    workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
+    context = {
+        "network": network,
+        "workshop": workshop,
+        "people": staff_selectors.people_of(workshop),
+        "sessions": list(workshop.sessions.all()),
+        "may_register": _may_register(workshop),
+        "may_edit": may_edit(request),
+        "now": timezone.now(),
+    }
+    return render(request, "agenda/staff/workshop_detail.html", context)
+
+
+def _may_register(workshop: Workshop) -> bool:
+    return (
+        workshop.status == WorkshopStatus.PUBLISHED
+        and workshop.desk_registration
+        and (workshop.starts_at is None or workshop.starts_at > timezone.now())
+        and (workshop.seats_left > 0 or workshop.waitlist_left > 0)
+    )
+
+
+@network_view
+def workshop_register(request, network, workshop_id: int) -> HttpResponse:
+    workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
+    form = VisitorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = register(
+                workshop=workshop,
+                visitor=form.visitor,
+                channel=Channel.DESK,
+                now=timezone.now(),
+                by=request.user,
+            )
+        except AgendaError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            notify.registration_made(registration)
+            messages.success(request, _registered_message(registration))
+            return redirect("agenda:workshop_detail", network.slug, workshop.pk)
+    context = {
+        "network": network,
+        "workshop": workshop,
+        "form": form,
+        "may_register": _may_register(workshop),
+    }
+    return render(request, "agenda/staff/workshop_register.html", context)
+
+
+def _registered_message(registration: Registration) -> str:
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return _("Inscription confirmée pour %(name)s ; la confirmation est envoyée.") % {
+            "name": registration.first_name
+        }
+    position = Registration.objects.filter(
+        workshop_id=registration.workshop_id,
+        status=RegistrationStatus.WAITLISTED,
+        created_at__lte=registration.created_at,
+    ).count()
+    return _(
+        "L'atelier est complet : %(name)s est en liste d'attente (position %(position)s) "
+        "et en est prévenu·e."
+    ) % {"name": registration.first_name, "position": position}
+
+
+@network_view
+def registration_cancel(request, network, registration_id: int) -> HttpResponse:
+    registration = or_404(staff_selectors.get_registration, network=network, pk=registration_id)
+    workshop = registration.workshop
+    active = registration.status != RegistrationStatus.CANCELLED
+    if request.method == "POST":
+        if not active:
+            messages.error(request, _("Cette inscription était déjà annulée."))
+            return redirect("agenda:workshop_detail", network.slug, workshop.pk)
+        promoted = cancel_registration(registration=registration, by="staff", now=timezone.now())
+        registration.refresh_from_db()
+        notify.registration_cancelled(registration)
+        notify.registration_promoted(promoted)
+        text = _("L'inscription est annulée ; la personne est prévenue.")
+        if promoted is not None:
+            text += " " + _(
+                "%(name)s sort de la liste d'attente, obtient la place et en est prévenu·e."
+            ) % {"name": promoted.first_name}
+        messages.success(request, text)
+        return redirect("agenda:workshop_detail", network.slug, workshop.pk)
+    context = {
+        "network": network,
+        "registration": registration,
+        "workshop": workshop,
+        "active": active,
+    }
+    return render(request, "agenda/staff/registration_cancel.html", context)
+
+
+@network_view
+def session_attendance(request, network, session_id: int) -> HttpResponse:
+    session = or_404(staff_selectors.get_session, network=network, pk=session_id)
+    workshop = session.workshop
+    people = staff_selectors.confirmed_of(workshop)
+    recorded = staff_selectors.attendance_of(session)
+    initial = {"present": [str(pk) for pk, came in recorded.items() if came]}
+    form = AttendanceForm(request.POST or None, registrations=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        came = record_session_attendance(session=session, present=form.present_ids())
+        messages.success(
+            request,
+            _("Présences enregistrées : %(came)s sur %(total)s.")
+            % {"came": came, "total": len(people)},
+        )
+        return redirect("agenda:workshop_detail", network.slug, workshop.pk)
+    context = {
+        "network": network,
+        "session": session,
+        "workshop": workshop,
+        "people": people,
+        "form": form,
+        "taken": bool(recorded),
+    }
+    return render(request, "agenda/staff/session_attendance.html", context)
+
+
+@network_view
+def workshop_sheet(request, network, workshop_id: int) -> HttpResponse:
+    workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
+    sessions = list(workshop.sessions.all())
+    wanted = request.GET.get("seance", "")
+    if wanted.isdigit():
+        sessions = [s for s in sessions if s.pk == int(wanted)] or sessions
+    context = {
+        "network": network,
+        "workshop": workshop,
+        "sessions": sessions,
+        "people": staff_selectors.confirmed_of(workshop),
+        "blank_rows": range(BLANK_SHEET_ROWS),
+    }
+    return render(request, "agenda/staff/workshop_sheet.html", context)
