@@ -141,6 +141,9 @@ class TestRegisterOnline:
         assert 'value="pas-une-adresse"' in page and 'value="12"' in page
         response = client.post(f"/p/pic/ateliers/{workshop.pk}/", {"first_name": "Awa"})
         assert "Donnez un e-mail ou un téléphone, pour le rappel." in text(response)
+        response = client.post(f"/p/pic/ateliers/{workshop.pk}/", {})  # nothing typed at all
+        assert response.status_code == 400
+        assert "Ce champ est obligatoire." in text(response)
         assert not Registration.objects.exists()
 
     def test_another_networks_workshop_cannot_be_registered_through_this_network(

@@ -48,7 +48,7 @@ WEEKS_AHEAD = 26  # about the materialised window (six months)
 def workshop(request, network, workshop_id: int) -> HttpResponse:
     found = get_public_workshop(network, workshop_id)
     now = timezone.now()
-    form = VisitorForm(request.POST or None)
+    form = VisitorForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -171,7 +171,9 @@ def book(request, network, slot_id: int) -> HttpResponse:
     initial = {}
     if request.GET.get("demarche", "").isdigit():
         initial["need"] = int(request.GET["demarche"])
-    form = BookingForm(request.POST or None, needs=needs, initial=initial)
+    form = BookingForm(
+        request.POST if request.method == "POST" else None, needs=needs, initial=initial
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

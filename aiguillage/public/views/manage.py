@@ -174,7 +174,7 @@ def manage_move(request, network, token: str) -> HttpResponse:
             _("Ce rendez-vous ne peut plus être déplacé en ligne. Appelez la bibliothèque."),
         )
         return private_page(redirect(manage_path(booking)))
-    form = MoveForm(request.POST or None, permanence=permanence)
+    form = MoveForm(request.POST if request.method == "POST" else None, permanence=permanence)
     status = 200
     if request.method == "POST":
         status = 400
