@@ -240,6 +240,9 @@ class PermanenceForm(forms.ModelForm):
             else:
                 self.instance.rrule = rule
         kind = data.get("kind")
+        ignored = {PermanenceKind.PARTNER: "staff", PermanenceKind.STAFF: "structure"}.get(kind)
+        if ignored:  # the other kind's choice does not count, even a stale one
+            self._errors.pop(ignored, None)
         if kind == PermanenceKind.PARTNER:
             data["staff"] = None
             if not data.get("structure"):
