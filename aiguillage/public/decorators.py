@@ -21,10 +21,15 @@ def public_view(view):
     return wrapper
 
 
-def private_page(response):
+def private_page(response, *, has_forms: bool = False):
     """A page reached by a personal link (manage-my-booking): never cached, never
-    indexed, and the link is not sent as a referrer to the next site visited."""
+    indexed, and the link is never sent as a referrer to another site.
+
+    ``no-referrer`` also makes a browser send ``Origin: null`` with a form posted from
+    the page, which Django's CSRF check rightly refuses; a page with a form (cancel,
+    change the time) therefore says ``same-origin``: the link still never leaves our
+    own origin, which knows it already."""
     response["Cache-Control"] = "no-store, max-age=0, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin" if has_forms else "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

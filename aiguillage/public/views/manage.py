@@ -159,7 +159,7 @@ def manage_cancel(request, network, token: str) -> HttpResponse:
             )
         return private_page(redirect(manage_path(booking)))
     context = {**_context(network, booking, now), "token": token}
-    return private_page(render(request, "public/manage_cancel.html", context))
+    return private_page(render(request, "public/manage_cancel.html", context), has_forms=True)
 
 
 @public_view
@@ -206,7 +206,8 @@ def manage_move(request, network, token: str) -> HttpResponse:
         "form": form,
         **week_context(permanence, offset=week_offset(request), now=now, exclude=booking.slot),
     }
-    return private_page(render(request, "public/manage_move.html", context, status=status))
+    response = render(request, "public/manage_move.html", context, status=status)
+    return private_page(response, has_forms=True)
 
 
 def _calendar_kind(booking) -> str | None:
