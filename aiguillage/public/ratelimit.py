@@ -123,6 +123,7 @@ def too_many_requests(request):
         {"network": network, "sites": sites},
         status=429,
     )
+    response["Cache-Control"] = "no-store"
     window = settings.PUBLIC_RATE_LIMIT_WINDOW
     response["Retry-After"] = str(int(window - time.time() % window) + 1)  # the next window
     return response

@@ -39,7 +39,7 @@ from aiguillage.public.selectors import (
     registration_for_manage,
     waiting_position,
 )
-from aiguillage.public.views.booking import week_context, week_offset
+from aiguillage.public.weeks import week_context, week_offset
 
 
 def _booking_or_404(network, token: str) -> Appointment | Registration:
