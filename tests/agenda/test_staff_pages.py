@@ -310,3 +310,11 @@ class TestWeekAndMonth:
         page = client.get(url("month", network) + "?date=2027-01-15").text
         assert "?date=2026-12-01" in page and "?date=2027-02-01" in page
         assert "Janvier 2027" in page
+
+
+def test_the_main_navigation_leads_to_the_agenda(client, network, site):
+    client.force_login(MembershipFactory(network=network).user)
+    home = client.get(reverse("core:network_home", args=[network.slug])).text
+    assert f'<a href="{url("day", network)}">Agenda</a>' in home
+    day = client.get(url("day", network)).text
+    assert f'<a href="{url("day", network)}" aria-current="page">Agenda</a>' in day
