@@ -81,19 +81,28 @@ def test_find_a_workshop_register_get_the_email_and_cancel_from_its_link(page, s
     assert mail.outbox[-1].subject.startswith("Inscription annulée")
 
 
-def test_book_a_permanence_then_change_the_time(page, site):
+def fits_a_phone(page) -> None:
+    """Readable on a phone: nothing wider than the screen, so no sideways scrolling."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_book_a_permanence_then_change_the_time_on_a_phone(page, site):
+    page.set_viewport_size({"width": 360, "height": 740})
     permanence = ready_permanence(site=site, title="Permanence CAF")
     page.goto(f"/p/pic/sites/{site.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Médiathèque Émile-Zola")
     assert_accessible(page)
+    fits_a_phone(page)
 
     page.get_by_role("link", name="Voir tous les horaires").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Permanence CAF")
     assert_accessible(page)
+    fits_a_phone(page)
     page.get_by_role("link", name="Semaine suivante").click()
     page.get_by_role("link", name=re.compile("^Réserver le")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réserver un rendez-vous")
     assert_accessible(page)
+    fits_a_phone(page)
 
     page.get_by_label(re.compile("^Prénom ou pseudonyme")).fill("Awa")
     page.get_by_label("Téléphone portable").fill("06 12 34 56 78")
@@ -102,16 +111,19 @@ def test_book_a_permanence_then_change_the_time(page, site):
     first = Appointment.objects.get()
     assert (first.slot.permanence_id, first.phone) == (permanence.pk, "+33612345678")
     assert_accessible(page)
+    fits_a_phone(page)
 
     page.get_by_role("link", name="Changer l'horaire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Changer l'horaire de mon rendez-vous"
     )
     assert_accessible(page)
+    fits_a_phone(page)
     page.get_by_role("radio").first.check()
     page.get_by_role("button", name="Je choisis cet horaire").click()
     expect(page.get_by_role("status")).to_contain_text("votre rendez-vous a changé d'horaire")
     assert_accessible(page)
+    fits_a_phone(page)
     first.refresh_from_db()
     moved = Appointment.objects.get(status="booked")
     assert first.status == "cancelled" and moved.slot_id != first.slot_id
