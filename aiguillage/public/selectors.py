@@ -55,9 +55,7 @@ def _open_workshops(network: Network) -> QuerySet[Workshop]:
     return Workshop.objects.of_network(network).open_to_public().filter(site__is_active=True)
 
 
-def upcoming_workshops(
-    network: Network, *, now: datetime.datetime, site: Site | None = None
-) -> list[Workshop]:
+def upcoming_workshops(network: Network, *, now: datetime.datetime) -> list[Workshop]:
     """Workshops open to online registration, not started, with a seat or a place on
     the waiting list left; earliest first, sessions prefetched."""
     workshops = (
@@ -65,8 +63,6 @@ def upcoming_workshops(
         .filter(starts_at__gt=now)
         .filter(Q(confirmed__lt=F("capacity")) | Q(waitlisted__lt=F("waitlist_capacity")))
     )
-    if site is not None:
-        workshops = workshops.filter(site=site)
     return list(
         workshops.select_related("site").prefetch_related("sessions").order_by("starts_at", "pk")
     )
@@ -122,12 +118,10 @@ def _bookable_permanences(network: Network) -> QuerySet[Permanence]:
     )
 
 
-def bookable_permanences(network: Network, *, site: Site | None = None) -> list[Permanence]:
-    permanences = _bookable_permanences(network)
-    if site is not None:
-        permanences = permanences.filter(site=site)
+def bookable_permanences(network: Network) -> list[Permanence]:
     return list(
-        permanences.select_related("site", "structure")
+        _bookable_permanences(network)
+        .select_related("site", "structure")
         .prefetch_related("needs")
         .order_by("site__name", "title")
     )
