@@ -411,6 +411,7 @@ def book(request):
         site__is_active=True,
         network__is_active=True,
         permanence__is_active=True,
+        permanence__bookable_by=BookableBy.PUBLIC,
     ).first()
     if slot is None:
         errors["slot"] = [_("Aucun créneau réservable en ligne n'a ce numéro.")]
@@ -528,7 +529,7 @@ def _booking(token: str) -> Appointment | Registration:
         found = read_manage_token(token, kind)
         if found is not None:
             pk, key = found
-            booking = model.objects.filter(pk=pk, manage_key=key).first()
+            booking = model.objects.filter(pk=pk, manage_key=key, purged_at=None).first()
             if booking is not None:
                 return booking
     raise HttpError(404, _("Aucune réservation ne correspond à ce lien."))

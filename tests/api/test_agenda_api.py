@@ -657,6 +657,13 @@ class TestCancelOnline:
         appointment.refresh_from_db()
         assert appointment.status == AppointmentStatus.BOOKED
 
+    def test_a_purged_booking_is_404(self, client):
+        slot = later_slot(ready())
+        token = post(client, APPOINTMENTS, contact(1) | {"slot": slot.pk}).json()["manage_token"]
+        Appointment.objects.update(purged_at=timezone.now())
+        assert client.delete(f"{BOOKINGS}/{token}").status_code == 404
+        assert Appointment.objects.get().status == AppointmentStatus.BOOKED
+
     def test_a_past_appointment_cannot_be_cancelled(self, client):
         permanence = ready(starts_on=timezone.localdate() - datetime.timedelta(days=3))
         materialise(
