@@ -6,9 +6,11 @@ relative to today rather than on fixed dates.
 
 import datetime
 import json
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from aiguillage.agenda.contact import Visitor, manage_token, read_manage_token
@@ -724,6 +726,20 @@ def test_writes_share_the_portals_limit_and_reads_are_never_limited(client, sett
     assert Registration.objects.count() == Appointment.objects.count() == 1
     assert client.get(WORKSHOPS).status_code == 200
     assert client.get(SLOTS, {"site": slot.site.slug}).status_code == 200
+
+
+def test_an_unexpected_failure_shows_no_trace_in_production(settings):
+    settings.DEBUG = False
+    workshop = upcoming_workshop()
+    client = Client(raise_request_exception=False)
+    with mock.patch(
+        "aiguillage.api.agenda.register", side_effect=RuntimeError("detail interne secret")
+    ):
+        response = post(client, registrations_url(workshop), contact())
+    assert response.status_code == 500
+    assert b"detail interne secret" not in response.content
+    assert b"Traceback" not in response.content
+    assert not Registration.objects.exists()
 
 
 # --- the OpenAPI document --------------------------------------------------------------
