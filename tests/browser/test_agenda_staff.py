@@ -1,0 +1,79 @@
+"""A librarian opens the day's agenda, books a free slot for a visitor at the desk, then
+takes the attendance of a workshop session; axe-core checks every page on the way."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aiguillage.agenda.models import Appointment, Attendance, Channel
+from aiguillage.core.demo import data
+from aiguillage.core.demo.seed import seed_demo
+from tests.browser.axe import assert_accessible
+from tests.browser.test_desk_journey import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def librarian(catalog):
+    demo = seed_demo(today=datetime.date.today())
+    return next(login for login in demo.logins if login[0] == "librarian")
+
+
+def next_tuesday() -> datetime.date:
+    today = datetime.date.today()
+    return today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
+
+
+def test_day_view_desk_booking_and_workshop_attendance(page, librarian):
+    _role, email, password = librarian
+    log_in(page, email, password, check_accessibility=False)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Agenda"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Agenda du")
+
+    # The day: Lodève on the next Tuesday, when France services holds its permanence.
+    page.get_by_label("Site", exact=True).select_option(label=data.SITES[0]["name"])
+    page.get_by_label("Date", exact=True).fill(next_tuesday().isoformat())
+    page.get_by_role("button", name="Afficher").click()
+    block = page.get_by_role("region", name=re.compile("Permanence France services"))
+    expect(block.get_by_role("link", name="Alex")).to_be_visible()
+    assert_accessible(page)
+
+    # Book the first free slot at the desk.
+    block.get_by_role("link", name=re.compile("^Réserver")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Réserver le")
+    assert_accessible(page)
+    page.get_by_label("Prénom ou pseudonyme").fill("Awa")
+    page.get_by_label("Téléphone portable").fill("12")
+    page.get_by_role("button", name="Réserver").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("Prénom ou pseudonyme")).to_have_value("Awa")
+    assert_accessible(page)  # the page with its errors
+    page.get_by_label("Téléphone portable").fill("")
+    page.get_by_label("E-mail", exact=True).fill("awa@example.org")
+    page.get_by_role("button", name="Réserver").click()
+    expect(page.locator(".message")).to_contain_text("Rendez-vous réservé")
+    expect(page.get_by_role("link", name="Awa")).to_be_visible()
+    assert Appointment.objects.get(first_name="Awa").channel == Channel.DESK
+
+    # A workshop session's attendance, with the keyboard-friendly checkboxes.
+    page.get_by_role("navigation", name="Agenda").get_by_role("link", name="Ateliers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ateliers à venir")
+    assert_accessible(page)
+    page.get_by_role("link", name="Se connecter avec FranceConnect").click()
+    page.get_by_role("link", name=re.compile("^Présences")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Présences")
+    assert_accessible(page)
+    page.get_by_label("Camille").check()
+    page.get_by_label("Dominique").check()
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.locator(".message")).to_contain_text("Présences enregistrées : 2 sur 6")
+    assert Attendance.objects.filter(present=True).count() == 2
+
+    page.get_by_role("link", name="Feuille d'émargement").first.click()
+    expect(page.get_by_role("columnheader", name="Signature").first).to_be_visible()
+    assert_accessible(page)
