@@ -85,6 +85,7 @@ router = Router(tags=["agenda"])
 
 MAX_WORKSHOPS = 100
 MAX_BODY_BYTES = 8_192
+YEARS = (2000, 2100)  # dates outside are typing errors (and would overflow in time zones)
 
 
 class BadInput(Exception):
@@ -224,9 +225,15 @@ def _moment(value: str, *, field: str, end: bool, errors: dict) -> datetime.date
             moment = datetime.datetime.combine(day, datetime.time())
         else:
             moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         errors[field] = [
             _("Une date ISO 8601 est attendue, par exemple 2026-12-01 ou 2026-12-01T14:00+01:00.")
+        ]
+        return None
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        errors[field] = [
+            _("Une date entre %(first)s et %(last)s est attendue.")
+            % {"first": YEARS[0], "last": YEARS[1]}
         ]
         return None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

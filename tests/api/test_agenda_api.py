@@ -215,6 +215,10 @@ class TestSlots:
         errors = response.json()["errors"]
         assert set(errors) == {"from", "to"}
         assert "ISO 8601" in errors["from"][0]
+        for far in ("0001-01-01", "9999-12-31", "9999-12-31T23:59:59-01:00"):
+            response = client.get(SLOTS, {"site": permanence.site.slug, "from": far, "to": far})
+            assert response.status_code == 400
+            assert set(response.json()["errors"]) == {"from", "to"}
         backwards = client.get(
             SLOTS, {"site": permanence.site.slug, "from": "2030-01-02", "to": "2030-01-01"}
         )
