@@ -169,7 +169,7 @@ class SlotRow:
 class OccurrenceRow:
     occurrence: Occurrence
     slots: list[SlotRow]
-    told: int  # people told of a cancelled date
+    told: int  # people told of a cancelled date (or of their booking cancelled by staff)
 
     @property
     def permanence(self) -> Permanence:
@@ -223,7 +223,9 @@ def day_agenda(
         .annotate(
             told=Count(
                 "slots__appointments",
-                filter=Q(slots__appointments__cancelled_by=CancelledBy.SYSTEM),
+                filter=Q(
+                    slots__appointments__cancelled_by__in=[CancelledBy.SYSTEM, CancelledBy.STAFF]
+                ),
             )
         )
         .prefetch_related(

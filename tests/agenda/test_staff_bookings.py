@@ -172,10 +172,14 @@ class TestOneBooking:
         appointment = book(slot, "Awa")
         client.force_login(volunteer.user)
         target = url("appointment_attendance", volunteer.network, appointment_id=appointment.pk)
+        early = client.post(target, {"presence": "absent"}, follow=True)
+        assert "n&#x27;a pas encore commencé" in early.text
+        assert Appointment.objects.get().status == AppointmentStatus.BOOKED
+        Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now())
         assert client.get(target).status_code == 405
         assert client.post(target, {"presence": "peut-être"}).status_code == 400
         response = client.post(target, {"presence": "absent"})
-        assert response.status_code == 302 and f"date={in_days(7)}" in response.url
+        assert response.status_code == 302 and f"date={in_days(0)}" in response.url
         assert Appointment.objects.get().status == AppointmentStatus.NO_SHOW
         client.post(target, {"presence": "venu", "retour": "fiche"})
         assert Appointment.objects.get().status == AppointmentStatus.ATTENDED
@@ -185,6 +189,7 @@ class TestOneBooking:
         Appointment.objects.filter(pk=appointment.pk).update(
             status="cancelled", cancelled_by="visitor", cancelled_at=timezone.now()
         )
+        Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now())
         client.force_login(volunteer.user)
         target = url("appointment_attendance", volunteer.network, appointment_id=appointment.pk)
         response = client.post(target, {"presence": "venu"}, follow=True)

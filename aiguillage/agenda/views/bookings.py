@@ -124,6 +124,8 @@ def appointment_attendance(request, network, appointment_id: int) -> HttpRespons
     if came is None:
         return HttpResponseBadRequest(_("Dites si la personne est venue ou non."))
     try:
+        if appointment.slot.starts_at > timezone.now():
+            raise AgendaError(_("Ce rendez-vous n'a pas encore commencé."))
         record_attendance(appointment=appointment, attended=came)
     except AgendaError as error:
         messages.error(request, str(error))
