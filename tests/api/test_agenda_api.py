@@ -10,7 +10,9 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aiguillage.agenda.contact import Visitor, manage_token, read_manage_token
@@ -707,6 +709,25 @@ class TestCancelOnline:
         response = client.delete(f"{BOOKINGS}/{token}")
         assert response.status_code == 409
         assert response.json()["code"] == "past"
+
+
+def test_lists_take_the_same_queries_whatever_their_length(client):
+    permanence = ready(window_days=30)
+    network = permanence.network.slug
+    upcoming_workshop(site=permanence.site)
+
+    def count(url, params):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, params).status_code == 200
+        return len(queries)
+
+    one_slot = count(SLOTS, {"network": network, "limit": 1})
+    one_workshop = count(WORKSHOPS, {"network": network})
+    for _ in range(4):
+        upcoming_workshop(site=permanence.site)
+    ready(site=permanence.site, window_days=30)
+    assert count(SLOTS, {"network": network, "limit": 50}) == one_slot
+    assert count(WORKSHOPS, {"network": network}) == one_workshop
 
 
 # --- the limit of public writes --------------------------------------------------------
