@@ -39,23 +39,25 @@ def location(site: Site) -> str:
 
 def booking_calendar(
     *,
-    periods: list[Period],
+    events: list[tuple[list[Period], bool]],
     summary: str,
     site: Site,
     description: str,
-    cancelled: bool,
     stamp: dt.datetime,
 ) -> bytes:
+    """``events``: groups of periods, each with whether it is cancelled (a move strikes
+    out the old appointment and adds the new one in the same file)."""
     local = timezone.get_default_timezone()
     calendar = Calendar.new(prodid=PRODID)
     calendar.add("method", "PUBLISH")
+    periods = [(period, cancelled) for group, cancelled in events for period in group]
     if periods:
-        first = min(p.starts_at for p in periods).astimezone(local).date()
-        last = max(p.ends_at for p in periods).astimezone(local).date()
+        first = min(p.starts_at for p, _ in periods).astimezone(local).date()
+        last = max(p.ends_at for p, _ in periods).astimezone(local).date()
         calendar.add_component(
             Timezone.from_tzid(str(local), first_date=first, last_date=last + dt.timedelta(days=1))
         )
-    for period in periods:
+    for period, cancelled in periods:
         event = Event.new(
             uid=f"{period.key}@{uid_domain()}",
             summary=summary,

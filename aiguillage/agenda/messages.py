@@ -24,6 +24,7 @@ from aiguillage.agenda.models import Appointment, Registration, RegistrationStat
 
 class Kind:
     APPOINTMENT_BOOKED = "appointment_booked"
+    APPOINTMENT_MOVED = "appointment_moved"
     APPOINTMENT_CANCELLED = "appointment_cancelled"
     OCCURRENCE_CANCELLED = "occurrence_cancelled"
     APPOINTMENT_REMINDER = "appointment_reminder"
@@ -33,7 +34,13 @@ class Kind:
     REGISTRATION_REMINDER = "registration_reminder"
 
     FOR_APPOINTMENTS = frozenset(
-        {APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED, OCCURRENCE_CANCELLED, APPOINTMENT_REMINDER}
+        {
+            APPOINTMENT_BOOKED,
+            APPOINTMENT_MOVED,
+            APPOINTMENT_CANCELLED,
+            OCCURRENCE_CANCELLED,
+            APPOINTMENT_REMINDER,
+        }
     )
     FOR_REGISTRATIONS = frozenset(
         {REGISTRATION_MADE, REGISTRATION_CANCELLED, REGISTRATION_PROMOTED, REGISTRATION_REMINDER}
@@ -53,6 +60,7 @@ class Message:
 def _subject(kind: str, what: str, booking) -> str:
     subjects = {
         Kind.APPOINTMENT_BOOKED: _("Votre rendez-vous : %(what)s"),
+        Kind.APPOINTMENT_MOVED: _("Nouvel horaire : %(what)s"),
         Kind.APPOINTMENT_CANCELLED: _("Rendez-vous annulé : %(what)s"),
         Kind.OCCURRENCE_CANCELLED: _("Annulation : %(what)s n'aura pas lieu"),
         Kind.APPOINTMENT_REMINDER: _("Rappel : votre rendez-vous %(what)s"),
@@ -79,7 +87,7 @@ def _waiting_position(registration: Registration) -> int | None:
     return order.index(registration.pk) + 1 if registration.pk in order else None
 
 
-def _facts(kind: str, booking: Appointment | Registration) -> tuple[dict, list[Period], str]:
+def _facts(booking: Appointment | Registration) -> tuple[dict, list[Period], str]:
     if isinstance(booking, Appointment):
         slot = booking.slot
         permanence = slot.permanence
@@ -129,35 +137,55 @@ def _render(folder: str, kind: str, network_slug: str, context: dict) -> str:
     return template.render(context).strip() + "\n"
 
 
-def compose(kind: str, booking: Appointment | Registration) -> Message:
-    """The message of ``kind`` about ``booking``, with its calendar file when there is
-    a date to put in a calendar (a place on a waiting list is not one yet)."""
+def calendar_file(
+    booking: Appointment | Registration,
+    *,
+    cancelled: bool = False,
+    replaces: Appointment | None = None,
+) -> bytes | None:
+    """The booking's calendar file, the same events (same UIDs) in every message and on
+    the manage page; None when there is no date to put in a calendar (a waiting list).
+    With ``replaces``, the file also strikes out the appointment it replaces."""
     with translation.override("fr"):
-        facts, periods, summary = _facts(kind, booking)
-        link = manage_url(booking)
+        facts, periods, summary = _facts(booking)
+        if not periods or facts.get("waitlisted"):
+            return None
+        description = _("Voir, déplacer ou annuler : %(link)s") % {"link": manage_url(booking)}
+        events = [(periods, cancelled)]
+        if replaces is not None:
+            events.insert(0, (_facts(replaces)[1], True))
+        return booking_calendar(
+            events=events,
+            summary=summary,
+            site=facts["site"],
+            description=description,
+            stamp=timezone.now(),
+        )
+
+
+def compose(
+    kind: str, booking: Appointment | Registration, *, previous: Appointment | None = None
+) -> Message:
+    """The message of ``kind`` about ``booking``, with its calendar file when there is
+    a date to put in a calendar (a place on a waiting list is not one yet).
+    ``previous`` is the appointment a move replaced."""
+    with translation.override("fr"):
+        facts, _periods, _summary = _facts(booking)
         context = {
             **facts,
             "kind": kind,
             "first_name": booking.first_name,
             "network": booking.network,
-            "manage_url": link,
+            "manage_url": manage_url(booking),
             "accessibility_needs": booking.accessibility_needs,
+            "previous_starts_at": (
+                timezone.localtime(previous.slot.starts_at) if previous is not None else None
+            ),
         }
-        cancelling = kind in Kind.CANCELLING
-        ics = None
-        if periods and not facts.get("waitlisted"):
-            ics = booking_calendar(
-                periods=periods,
-                summary=summary,
-                site=facts["site"],
-                description=_("Voir, déplacer ou annuler : %(link)s") % {"link": link},
-                cancelled=cancelling,
-                stamp=timezone.now(),
-            )
         slug = booking.network.slug
         return Message(
             subject=_subject(kind, facts["what"], booking),
             body=_render("email", kind, slug, context),
             sms=_render("sms", kind, slug, context),
-            ics=ics,
+            ics=calendar_file(booking, cancelled=kind in Kind.CANCELLING, replaces=previous),
         )

@@ -17,14 +17,19 @@ from aiguillage.agenda.messages import Kind
 from aiguillage.agenda.models import Appointment, Registration
 
 
-def _later(kind: str, pk: int) -> None:
+def _later(kind: str, pk: int, **extra: int) -> None:
     from aiguillage.agenda.tasks import send_notification  # the task imports messages
 
-    transaction.on_commit(partial(send_notification.enqueue, kind=kind, pk=pk))
+    transaction.on_commit(partial(send_notification.enqueue, kind=kind, pk=pk, **extra))
 
 
 def appointment_booked(appointment: Appointment) -> None:
     _later(Kind.APPOINTMENT_BOOKED, appointment.pk)
+
+
+def appointment_moved(previous: Appointment, moved: Appointment) -> None:
+    """One message with the new time; its calendar file strikes out the old one."""
+    _later(Kind.APPOINTMENT_MOVED, moved.pk, previous=previous.pk)
 
 
 def appointment_cancelled(appointment: Appointment) -> None:

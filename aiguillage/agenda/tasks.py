@@ -45,7 +45,7 @@ def _booking(kind: str, pk: int) -> Appointment | Registration | None:
 
 
 @task()
-def send_notification(kind: str, pk: int) -> str:
+def send_notification(kind: str, pk: int, previous: int | None = None) -> str:
     """Send one message about one booking; returns how it went (for the task result).
 
     E-mail when the person gave one (with the calendar file), else a text message.
@@ -54,7 +54,8 @@ def send_notification(kind: str, pk: int) -> str:
     booking = _booking(kind, pk)
     if booking is None or booking.purged_at is not None:
         return "skipped"
-    message = compose(kind, booking)
+    replaced = _booking(kind, previous) if previous is not None else None
+    message = compose(kind, booking, previous=replaced)
     try:
         channel = _deliver(booking, message)
     except Exception as exc:

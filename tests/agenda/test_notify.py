@@ -198,3 +198,22 @@ def test_failed_sending_is_recorded_without_the_number(
 class BrokenBackend:
     def send(self, *, to, body):
         raise ConnectionError(f"provider refused {to}")
+
+
+def test_moved_appointment_one_message_strikes_out_the_old_time(
+    django_capture_on_commit_callbacks,
+):
+    from aiguillage.agenda.services.appointments import move_appointment
+
+    old = booked(Visitor(first_name="Rose", email="rose@exemple.fr"))
+    later = old.slot.permanence.slots.order_by("starts_at")[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        new = move_appointment(appointment=old, slot=later, channel=Channel.ONLINE, now=NOW)
+        notify.appointment_moved(old, new)
+    (message,) = mail.outbox
+    assert message.subject.startswith("Nouvel horaire")
+    assert "de 09:30 à 10:00" in message.body
+    assert "(mardi 1 décembre à 09:00) est libéré" in message.body
+    by_uid = {str(e["UID"]): e for e in events(message.attachments[0])}
+    assert by_uid[f"appointment-{old.pk}@agenda.example.org"]["STATUS"] == "CANCELLED"
+    assert by_uid[f"appointment-{new.pk}@agenda.example.org"]["STATUS"] == "CONFIRMED"

@@ -230,9 +230,12 @@ class TestMove:
         assert appointment.status == AppointmentStatus.CANCELLED
         assert [Slot.objects.get(pk=pk).booked for pk in (appointment.slot_id, target.pk)] == [0, 1]
         (message,) = mail.outbox
-        assert message.subject.startswith("Votre rendez-vous")
+        assert message.subject.startswith("Nouvel horaire")
         link = re.search(r"/p/pic/gerer/[^\s/]+/", message.body).group(0)
         assert points_to(link, moved)
+        uids = message.attachments[0][1]
+        assert f"appointment-{appointment.pk}@" in uids  # the old time, struck out
+        assert f"appointment-{moved.pk}@" in uids
         page = text(client.get(response["Location"]))
         assert "votre rendez-vous a changé d&#x27;horaire" in page
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from aiguillage.agenda import notify
 from aiguillage.agenda.contact import read_manage_token
 from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, manage_path
-from aiguillage.agenda.messages import Kind, compose
+from aiguillage.agenda.messages import calendar_file
 from aiguillage.agenda.models import (
     Appointment,
     AppointmentStatus,
@@ -113,7 +113,7 @@ def _context(network, booking, now) -> dict:
         "phone": masked_phone(booking.phone),
         "may_cancel": _may_cancel(booking, now),
         "may_move": _movable_permanence(booking, now) is not None,
-        "has_calendar": _calendar_kind(booking) is not None,
+        "has_calendar": _has_a_date(booking),
     }
 
 
@@ -190,7 +190,7 @@ def manage_move(request, network, token: str) -> HttpResponse:
                 form.add_error("slot", str(error))
                 status = 409
             else:
-                notify.appointment_booked(moved)
+                notify.appointment_moved(booking, moved)
                 messages.success(
                     request,
                     _(
@@ -210,20 +210,18 @@ def manage_move(request, network, token: str) -> HttpResponse:
     return private_page(response, has_forms=True)
 
 
-def _calendar_kind(booking) -> str | None:
-    """What the calendar file says: the booking as it stands (a place on a waiting
-    list is no date yet, a cancelled booking has none)."""
+def _has_a_date(booking) -> bool:
+    """A place on a waiting list is no date yet, a cancelled booking has none."""
     if _is_appointment(booking):
-        return Kind.APPOINTMENT_BOOKED if booking.status == AppointmentStatus.BOOKED else None
-    return Kind.REGISTRATION_MADE if booking.status == RegistrationStatus.CONFIRMED else None
+        return booking.status == AppointmentStatus.BOOKED
+    return booking.status == RegistrationStatus.CONFIRMED
 
 
 @public_view
 def manage_calendar(request, network, token: str) -> HttpResponse:
     """The booking's calendar file: the same events (same UIDs) as the e-mail's."""
     booking = _booking_or_404(network, token)
-    kind = _calendar_kind(booking)
-    ics = compose(kind, booking).ics if kind is not None else None
+    ics = calendar_file(booking) if _has_a_date(booking) else None
     if ics is None:
         raise Http404("Nothing to put in a calendar.")
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
