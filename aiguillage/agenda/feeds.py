@@ -60,3 +60,10 @@ def membership_for_feed_token(token: str) -> Membership | None:
     ):
         return None
     return membership
+
+
+def renew_feed_link(membership: Membership) -> str:
+    """Revoke every earlier link of ``membership``'s feed and return the new token
+    (saving the membership moves the ``updated_at`` the fingerprint is made of)."""
+    membership.save(update_fields=["updated_at"])
+    return staff_feed_token(membership)

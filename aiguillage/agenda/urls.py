@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aiguillage.agenda.views import bookings, calendar, permanences, workshops
+from aiguillage.agenda.views import bookings, calendar, feed, permanences, workshops
 
 app_name = "agenda"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", calendar.day, name="day"),
     path("semaine/", calendar.week, name="week"),
     path("mois/", calendar.month, name="month"),
+    path("mon-calendrier/", feed.my_feed, name="my_feed"),
     path("permanences/", permanences.permanence_list, name="permanences"),
     path("permanences/nouvelle/", permanences.permanence_new, name="permanence_new"),
     path(
