@@ -13,6 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from dateutil.rrule import rrulestr
+from django.utils.translation import gettext as _
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -31,7 +32,7 @@ def weekly(weekday: int, *, interval: int = 1) -> str:
 def monthly_nth_weekday(weekday: int, nth: int) -> str:
     """The ``nth`` (1 to 4, or -1 for the last) ``weekday`` of every month."""
     if nth not in (1, 2, 3, 4, -1):
-        raise InvalidRule("Le rang doit être 1, 2, 3, 4 ou -1 (le dernier).")
+        raise InvalidRule(_("Le rang doit être 1, 2, 3, 4 ou -1 (le dernier)."))
     return f"FREQ=MONTHLY;BYDAY={nth}{WEEKDAYS[weekday]}"
 
 
@@ -49,13 +50,13 @@ class Window:
 def validate_rule(rule: str) -> None:
     text = rule.strip().removeprefix("RRULE:")
     if not text or "\n" in text:
-        raise InvalidRule("La règle de récurrence est vide ou sur plusieurs lignes.")
+        raise InvalidRule(_("La règle de récurrence est vide ou sur plusieurs lignes."))
     if any(part.startswith(("UNTIL=", "COUNT=", "DTSTART")) for part in text.split(";")):
-        raise InvalidRule("Les dates de début et de fin se règlent à part, pas dans la règle.")
+        raise InvalidRule(_("Les dates de début et de fin se règlent à part, pas dans la règle."))
     try:
         rrulestr(text, dtstart=datetime.datetime(2026, 1, 1))
     except (ValueError, TypeError) as exc:
-        raise InvalidRule(f"Règle de récurrence illisible ({exc}).") from exc
+        raise InvalidRule(_("Règle de récurrence illisible (%(error)s).") % {"error": exc}) from exc
 
 
 def expand(
@@ -94,7 +95,7 @@ def expand(
             )
         )
         if len(windows) > MAX_OCCURRENCES:
-            raise InvalidRule("Cette règle donne plus de 1 000 dates : vérifiez-la.")
+            raise InvalidRule(_("Cette règle donne plus de 1 000 dates : vérifiez-la."))
     return windows
 
 

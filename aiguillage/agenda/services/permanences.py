@@ -11,9 +11,10 @@ import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aiguillage.agenda.models import (
@@ -380,7 +381,8 @@ def _apply_schedule(plan: _SchedulePlan, permanence: Permanence) -> None:
     for occurrence in plan.drop:
         if any(slot.pk in with_history for slot in occurrence.slots.all()):
             occurrence.status = OccurrenceStatus.CANCELLED
-            occurrence.cancel_reason = _("Horaires de la permanence modifiés")
+            with translation.override(settings.LANGUAGE_CODE):  # told to visitors in French
+                occurrence.cancel_reason = _("Horaires de la permanence modifiés")
             occurrence.save(update_fields=["status", "cancel_reason"])
         else:
             occurrence.delete()
