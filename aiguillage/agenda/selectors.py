@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from aiguillage.agenda.models import OccurrenceStatus, Permanence, Slot
 from aiguillage.catalog.models import Need
@@ -44,9 +44,16 @@ def free_slots(
     if public_only:
         slots = slots.filter(is_public=True)
     if need is not None:
-        handles = Permanence.needs.through.objects.filter(
-            permanence_id=OuterRef("permanence_id"), need_id=need.pk
+        # The permanences first (a few dozen ids), then their slots through the
+        # (permanence, start) index: a need nobody handles costs one small read instead
+        # of a walk over every future free slot of the network (docs/benchmarks.md).
+        handling = list(
+            Permanence.objects.filter(network=network, is_active=True, needs=need).values_list(
+                "pk", flat=True
+            )
         )
-        slots = slots.filter(Exists(handles))
+        if not handling:
+            return []
+        slots = slots.filter(permanence_id__in=handling)
     limit = min(max(limit, 1), MAX_SLOTS)
     return list(slots.select_related("permanence", "site").order_by("starts_at", "pk")[:limit])
