@@ -418,3 +418,19 @@ def active_registrations(workshop: Workshop) -> int:
 
 def is_open_workshop(workshop: Workshop) -> bool:
     return workshop.status == WorkshopStatus.PUBLISHED
+
+
+def move_targets(appointment: Appointment, *, now, limit: int = 60) -> list[Slot]:
+    """Where the desk can move a booking: the other free slots of the same permanence,
+    from now on, earliest first (the desk may use slots closed to online booking)."""
+    return list(
+        Slot.objects.of_network(appointment.network)
+        .free()
+        .filter(
+            permanence_id=appointment.slot.permanence_id,
+            starts_at__gt=now,
+            occurrence__status=OccurrenceStatus.SCHEDULED,
+        )
+        .exclude(pk=appointment.slot_id)
+        .order_by("starts_at", "pk")[:limit]
+    )

@@ -35,6 +35,11 @@ urlpatterns = [
         name="appointment_detail",
     ),
     path(
+        "rendez-vous/<int:appointment_id>/deplacer/",
+        bookings.appointment_move,
+        name="appointment_move",
+    ),
+    path(
         "rendez-vous/<int:appointment_id>/annuler/",
         bookings.appointment_cancel,
         name="appointment_cancel",

@@ -60,6 +60,18 @@ def test_day_view_desk_booking_and_workshop_attendance(page, librarian):
     expect(page.get_by_role("link", name="Awa")).to_be_visible()
     assert Appointment.objects.get(first_name="Awa").channel == Channel.DESK
 
+    # Open the booking and change its time, with the keyboard.
+    page.get_by_role("link", name="Awa").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Changer l'horaire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Changer l'horaire d'un rendez-vous")
+    assert_accessible(page)
+    page.get_by_role("radio").first.focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Déplacer le rendez-vous").click()
+    expect(page.locator(".message")).to_contain_text("Rendez-vous déplacé")
+    assert Appointment.objects.filter(first_name="Awa", status="booked").count() == 1
+
     # A workshop session's attendance, with the keyboard-friendly checkboxes.
     page.get_by_role("navigation", name="Agenda").get_by_role("link", name="Ateliers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ateliers à venir")

@@ -17,6 +17,7 @@ from aiguillage.agenda.models import AppointmentStatus, CancelledBy, Channel, Oc
 from aiguillage.agenda.services.appointments import (
     book_slot,
     cancel_appointment,
+    move_appointment,
     record_attendance,
 )
 from aiguillage.agenda.services.errors import AgendaError
@@ -88,6 +89,56 @@ def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
         "back": day_url(network, appointment.slot.starts_at, appointment.slot.site),
     }
     return render(request, "agenda/staff/appointment_detail.html", context)
+
+
+@network_view
+def appointment_move(request, network, appointment_id: int) -> HttpResponse:
+    """Another time on the same permanence, chosen at the desk; the person gets one
+    message with the new time (its calendar file strikes out the old one)."""
+    appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
+    now = timezone.now()
+    detail = redirect("agenda:appointment_detail", network.slug, appointment.pk)
+    if appointment.status != AppointmentStatus.BOOKED or appointment.slot.starts_at <= now:
+        messages.error(request, _("Ce rendez-vous est passé ou n'est plus réservé."))
+        return detail
+    targets = staff_selectors.move_targets(appointment, now=now)
+    error = ""
+    chosen = request.POST.get("slot", "")
+    if request.method == "POST":
+        slot = next((s for s in targets if str(s.pk) == chosen), None)
+        if slot is None:
+            error = _("Choisissez un des créneaux libres de la liste.")
+        else:
+            try:
+                moved = move_appointment(
+                    appointment=appointment,
+                    slot=slot,
+                    channel=Channel.DESK,
+                    now=now,
+                    by=request.user,
+                )
+            except AgendaError as refusal:
+                error = str(refusal)
+            else:
+                notify.appointment_moved(appointment, moved)
+                local = timezone.localtime(moved.slot.starts_at)
+                messages.success(
+                    request,
+                    _("Rendez-vous déplacé au %(day)s à %(time)s ; la personne est prévenue.")
+                    % {"day": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"},
+                )
+                return redirect("agenda:appointment_detail", network.slug, moved.pk)
+    context = {
+        "network": network,
+        "appointment": appointment,
+        "slot": appointment.slot,
+        "targets": targets,
+        "chosen": chosen,
+        "error": error,
+    }
+    return render(
+        request, "agenda/staff/appointment_move.html", context, status=400 if error else 200
+    )
 
 
 @network_view
