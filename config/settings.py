@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "aiguillage.catalog",
     "aiguillage.directory",
     "aiguillage.agenda",
+    "aiguillage.orientation",
     "aiguillage.public",
     "aiguillage.api",
 ]
