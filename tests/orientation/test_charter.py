@@ -559,3 +559,15 @@ def test_decide_takes_three_queries_whatever_the_rules(
     assert all(d.allowed for d in decisions)
     with django_assert_num_queries(3):
         decide(network=network, need=taxes, site=site, day=TODAY)
+
+
+def test_the_database_refuses_an_order_that_is_not_a_permutation(network):
+    from aiguillage.orientation.models import Charter
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Charter.objects.create(network=network, orient_position=1)  # twice position 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Charter.objects.create(network=network, act_for_position=5)
+    assert Charter.objects.create(network=network).mode_order == (
+        "orient", "partner_on_site", "train", "accompany", "act_for"
+    )  # fmt: skip
