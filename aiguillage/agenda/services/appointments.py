@@ -57,9 +57,30 @@ def book_slot(
     contact) and writes nothing when it cannot."""
     visitor = checked_visitor(visitor)
     slot = Slot.objects.select_related("occurrence", "permanence").get(pk=slot.pk)
+    return _take_seat(
+        slot=slot,
+        visitor=visitor,
+        need_id=need.pk if need else None,
+        channel=channel,
+        now=now,
+        by=by,
+    )
+
+
+def _take_seat(
+    *,
+    slot: Slot,
+    visitor: Visitor,
+    need_id: int | None,
+    channel: str,
+    now: datetime.datetime,
+    by,
+) -> Appointment:
+    """The seat and the appointment row, for booking and moving alike (inside the
+    caller's transaction); ``slot`` comes with its occurrence and permanence."""
     _check_bookable(slot, channel=channel, now=now)
     covered = set(slot.permanence.needs.values_list("pk", flat=True))
-    if need is not None and covered and need.pk not in covered:  # no list: any démarche
+    if need_id is not None and covered and need_id not in covered:  # no list: any démarche
         raise SlotUnavailable(_("Cette permanence ne traite pas cette démarche."))
     key = contact_key(visitor)
     if Appointment.objects.holding_a_seat().filter(slot=slot, contact_key=key).exists():
@@ -74,7 +95,7 @@ def book_slot(
             return Appointment.objects.create(
                 network_id=slot.network_id,
                 slot=slot,
-                need=need,
+                need_id=need_id,
                 channel=channel,
                 booked_by=by,
                 **contact_fields(visitor),
@@ -139,34 +160,14 @@ def move_appointment(
         raise SlotUnavailable(_("C'est déjà l'heure de votre rendez-vous."))
     if new_slot.network_id != old.network_id:
         raise SlotUnavailable(_("Ce créneau n'existe pas."))
-    _check_bookable(new_slot, channel=channel, now=now)
-    covered = set(new_slot.permanence.needs.values_list("pk", flat=True))
-    if old.need_id is not None and covered and old.need_id not in covered:
-        raise SlotUnavailable(_("Cette permanence ne traite pas cette démarche."))
-    if (
-        old.contact_key
-        and Appointment.objects.holding_a_seat()
-        .filter(slot=new_slot, contact_key=old.contact_key)
-        .exists()
-    ):
-        raise AlreadyBooked(_("Cette personne a déjà ce créneau."))
-    taken = Slot.objects.filter(pk=new_slot.pk, is_open=True, booked__lt=F("capacity")).update(
-        booked=F("booked") + 1
+    moved = _take_seat(
+        slot=new_slot,
+        visitor=_visitor_of(old),
+        need_id=old.need_id,
+        channel=channel,
+        now=now,
+        by=by,
     )
-    if not taken:
-        raise SlotUnavailable(_("Ce créneau vient d'être pris. Choisissez-en un autre."))
-    try:
-        with transaction.atomic():
-            moved = Appointment.objects.create(
-                network_id=old.network_id,
-                slot=new_slot,
-                need_id=old.need_id,
-                channel=channel,
-                booked_by=by,
-                **contact_fields(_visitor_of(old)),
-            )
-    except IntegrityError as exc:  # the same person, booking that slot at the same instant
-        raise AlreadyBooked(_("Cette personne a déjà ce créneau.")) from exc
     cancel_appointment(  # a nested atomic block: the same transaction
         appointment=old,
         by=CancelledBy.STAFF if by is not None else CancelledBy.VISITOR,
