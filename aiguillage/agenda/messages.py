@@ -137,30 +137,36 @@ def _render(folder: str, kind: str, network_slug: str, context: dict) -> str:
     return template.render(context).strip() + "\n"
 
 
-def calendar_file(
-    booking: Appointment | Registration,
-    *,
-    cancelled: bool = False,
-    replaces: Appointment | None = None,
-) -> bytes | None:
-    """The booking's calendar file, the same events (same UIDs) in every message and on
-    the manage page; None when there is no date to put in a calendar (a waiting list).
-    With ``replaces``, the file also strikes out the appointment it replaces."""
+def calendar_file(booking: Appointment | Registration) -> bytes | None:
+    """The booking's calendar file as it stands, the same events (same UIDs) as in its
+    messages; None when there is no date to put in a calendar (a waiting list)."""
     with translation.override("fr"):
-        facts, periods, summary = _facts(booking)
-        if not periods or facts.get("waitlisted"):
-            return None
-        description = _("Voir, déplacer ou annuler : %(link)s") % {"link": manage_url(booking)}
-        events = [(periods, cancelled)]
-        if replaces is not None:
-            events.insert(0, (_facts(replaces)[1], True))
-        return booking_calendar(
-            events=events,
-            summary=summary,
-            site=facts["site"],
-            description=description,
-            stamp=timezone.now(),
-        )
+        return _calendar(booking, _facts(booking), cancelled=False, replaces=None)
+
+
+def _calendar(
+    booking: Appointment | Registration,
+    found: tuple[dict, list[Period], str],
+    *,
+    cancelled: bool,
+    replaces: Appointment | None,
+) -> bytes | None:
+    """The calendar file from facts already gathered (``compose`` has them). With
+    ``replaces``, the file also strikes out the appointment a move replaced."""
+    facts, periods, summary = found
+    if not periods or facts.get("waitlisted"):
+        return None
+    description = _("Voir, déplacer ou annuler : %(link)s") % {"link": manage_url(booking)}
+    events = [(periods, cancelled)]
+    if replaces is not None:
+        events.insert(0, (_facts(replaces)[1], True))
+    return booking_calendar(
+        events=events,
+        summary=summary,
+        site=facts["site"],
+        description=description,
+        stamp=timezone.now(),
+    )
 
 
 def compose(
@@ -170,7 +176,8 @@ def compose(
     a date to put in a calendar (a place on a waiting list is not one yet).
     ``previous`` is the appointment a move replaced."""
     with translation.override("fr"):
-        facts, _periods, _summary = _facts(booking)
+        found = _facts(booking)
+        facts = found[0]
         context = {
             **facts,
             "kind": kind,
@@ -187,5 +194,5 @@ def compose(
             subject=_subject(kind, facts["what"], booking),
             body=_render("email", kind, slug, context),
             sms=_render("sms", kind, slug, context),
-            ics=calendar_file(booking, cancelled=kind in Kind.CANCELLING, replaces=previous),
+            ics=_calendar(booking, found, cancelled=kind in Kind.CANCELLING, replaces=previous),
         )
