@@ -36,7 +36,7 @@ def appointment_cancelled(appointment: Appointment) -> None:
     _later(Kind.APPOINTMENT_CANCELLED, appointment.pk)
 
 
-def occurrence_cancelled(appointments: Iterable[Appointment], reason: str = "") -> None:
+def occurrence_cancelled(appointments: Iterable[Appointment]) -> None:
     """Everyone booked on a cancelled date; the reason is read from the date itself."""
     for appointment in appointments:
         _later(Kind.OCCURRENCE_CANCELLED, appointment.pk)

@@ -111,7 +111,7 @@ def test_cancelled_date_tells_everyone_booked_with_the_reason(django_capture_on_
         concerned = cancel_occurrence(
             occurrence=appointment.slot.occurrence, reason="Agent absent", now=NOW
         )
-        notify.occurrence_cancelled(concerned, "Agent absent")
+        notify.occurrence_cancelled(concerned)
     (message,) = mail.outbox
     assert "n'aura pas lieu" in message.subject
     assert "Agent absent" in message.body

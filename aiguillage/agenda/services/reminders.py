@@ -31,10 +31,16 @@ class Scheduled:
     registrations: int
 
 
-def _claim(model, pk: int, now: datetime.datetime) -> bool:
-    return bool(
-        model.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
-    )
+def _claim_and_queue(due, tell, now: datetime.datetime) -> int:
+    """Claim each due booking (its ``reminder_sent_at``) and queue its reminder; a
+    booking another run claimed first is left to that run. Returns how many."""
+    model = due.model
+    queued = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        if model.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            tell(model(pk=pk))
+            queued += 1
+    return queued
 
 
 @transaction.atomic
@@ -52,12 +58,7 @@ def schedule_due_reminders(*, now: datetime.datetime, hours_before: int | None =
         slot__starts_at__gt=now,
         slot__starts_at__lte=horizon,
         slot__occurrence__status=OccurrenceStatus.SCHEDULED,
-    ).values_list("pk", flat=True)
-    sent_appointments = 0
-    for pk in list(appointments):
-        if _claim(Appointment, pk, now):
-            notify.appointment_reminder(Appointment(pk=pk))
-            sent_appointments += 1
+    )
     registrations = Registration.objects.filter(
         status=RegistrationStatus.CONFIRMED,
         consent_reminders=True,
@@ -66,10 +67,8 @@ def schedule_due_reminders(*, now: datetime.datetime, hours_before: int | None =
         workshop__status=WorkshopStatus.PUBLISHED,
         workshop__starts_at__gt=now,
         workshop__starts_at__lte=horizon,
-    ).values_list("pk", flat=True)
-    sent_registrations = 0
-    for pk in list(registrations):
-        if _claim(Registration, pk, now):
-            notify.registration_reminder(Registration(pk=pk))
-            sent_registrations += 1
-    return Scheduled(appointments=sent_appointments, registrations=sent_registrations)
+    )
+    return Scheduled(
+        appointments=_claim_and_queue(appointments, notify.appointment_reminder, now),
+        registrations=_claim_and_queue(registrations, notify.registration_reminder, now),
+    )

@@ -157,7 +157,7 @@ def occurrence_cancel(request, network, occurrence_id: int) -> HttpResponse:
     form = CancelOccurrenceForm(request.POST or None)
     if request.method == "POST" and not already and occurrence.ends_at > now and form.is_valid():
         told = cancel_occurrence(occurrence=occurrence, reason=form.cleaned_data["reason"], now=now)
-        notify.occurrence_cancelled(told, form.cleaned_data["reason"])
+        notify.occurrence_cancelled(told)
         messages.success(
             request,
             ngettext(
