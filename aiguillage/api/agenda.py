@@ -411,15 +411,7 @@ def book(request):
     data = _body(request, AppointmentIn)
     errors: dict[str, list[str]] = {}
     visitor = _visitor(data, errors)
-    slot = Slot.objects.filter(
-        pk=data.slot,
-        is_public=True,
-        site__is_public=True,
-        site__is_active=True,
-        network__is_active=True,
-        permanence__is_active=True,
-        permanence__bookable_by=BookableBy.PUBLIC,
-    ).first()
+    slot = Slot.objects.bookable_online().filter(pk=data.slot, network__is_active=True).first()
     if slot is None:
         errors["slot"] = [_("Aucun créneau réservable en ligne n'a ce numéro.")]
     need = None

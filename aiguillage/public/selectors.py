@@ -240,14 +240,8 @@ def get_public_slot(network: Network, pk: int) -> Slot:
     the page then says so; desk-only: it does not exist for the public)."""
     slot = (
         Slot.objects.of_network(network)
-        .filter(
-            pk=pk,
-            is_public=True,
-            permanence__is_active=True,
-            permanence__bookable_by=BookableBy.PUBLIC,
-            site__is_public=True,
-            site__is_active=True,
-        )
+        .bookable_online()
+        .filter(pk=pk)
         .select_related("permanence__site", "occurrence")
         .first()
     )

@@ -193,6 +193,17 @@ class SlotQuerySet(models.QuerySet):
     def free(self) -> SlotQuerySet:
         return self.filter(is_open=True, booked__lt=F("capacity"))
 
+    def bookable_online(self) -> SlotQuerySet:
+        """Slots the public may book online, full or not: public slots of an active
+        permanence open to online booking, at an active public site."""
+        return self.filter(
+            is_public=True,
+            permanence__is_active=True,
+            permanence__bookable_by=BookableBy.PUBLIC,
+            site__is_public=True,
+            site__is_active=True,
+        )
+
 
 class Slot(models.Model):
     """A bookable time of an occurrence. Network, site, permanence and who may book
