@@ -37,6 +37,13 @@ def location(site: Site) -> str:
     return f"{site.name}, {site.address}, {site.postcode} {site.commune_name}"
 
 
+def vtimezone(first: dt.date, last: dt.date) -> Timezone:
+    """The local zone's definition over the dates of the events: it is what lets a
+    reader without our time-zone database place 10:00 right across a change."""
+    local = timezone.get_default_timezone()
+    return Timezone.from_tzid(str(local), first_date=first, last_date=last + dt.timedelta(days=1))
+
+
 def booking_calendar(
     *,
     events: list[tuple[list[Period], bool]],
@@ -54,9 +61,7 @@ def booking_calendar(
     if periods:
         first = min(p.starts_at for p, _ in periods).astimezone(local).date()
         last = max(p.ends_at for p, _ in periods).astimezone(local).date()
-        calendar.add_component(
-            Timezone.from_tzid(str(local), first_date=first, last_date=last + dt.timedelta(days=1))
-        )
+        calendar.add_component(vtimezone(first, last))
     for period, cancelled in periods:
         event = Event.new(
             uid=f"{period.key}@{uid_domain()}",

@@ -30,9 +30,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, vDuration
 
 from aiguillage.accounts.models import Membership
+from aiguillage.agenda.booking_ics import location, vtimezone
 from aiguillage.agenda.models import (
     AppointmentStatus,
     Occurrence,
@@ -215,16 +216,12 @@ def _event(
         start=starts_at.astimezone(local),
         end=ends_at.astimezone(local),
         stamp=stamp.astimezone(dt.UTC),
-        location=_location(site),
+        location=location(site),
         status="CANCELLED" if cancelled else "CONFIRMED",
         description=description,
     )
     event.add("geo", (site.latitude, site.longitude))
     return event
-
-
-def _location(site: Site) -> str:
-    return f"{site.name}, {site.address}, {site.postcode} {site.commune_name}"
 
 
 def _calendar(
@@ -239,9 +236,7 @@ def _calendar(
     calendar = Calendar.new(prodid=PRODID, name=name, uid=uid)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
-    calendar.add_component(
-        Timezone.from_tzid(str(local), first_date=first, last_date=last + dt.timedelta(days=1))
-    )
+    calendar.add_component(vtimezone(first, last))
     for event in events:
         calendar.add_component(event)
     return calendar.to_ical()
