@@ -67,3 +67,15 @@ def day_url(network: Network, moment: datetime.datetime, site: Site) -> str:
     """The day view of ``site`` on the (local) day of ``moment``."""
     query = urlencode({"date": f"{timezone.localtime(moment):%Y-%m-%d}", "site": site.slug})
     return f"{reverse('agenda:day', args=[network.slug])}?{query}"
+
+
+def posted_again(request, *, confirm_field: str) -> list[tuple[str, str]]:
+    """An edit as typed, to post it again once the editor has confirmed what it does to
+    the people booked (or to go back to the form with it)."""
+    skip = {"csrfmiddlewaretoken", confirm_field, "back"}
+    return [
+        (name, value)
+        for name in request.POST
+        if name not in skip
+        for value in request.POST.getlist(name)
+    ]

@@ -24,7 +24,7 @@ from aiguillage.agenda.services.permanences import (
     edit_permanence,
     save_permanence,
 )
-from aiguillage.agenda.views.common import EDITORS, day_url, may_edit, or_404
+from aiguillage.agenda.views.common import EDITORS, day_url, may_edit, or_404, posted_again
 from aiguillage.core.decorators import network_view
 
 CONFIRM_FIELD = "cancel_moved"
@@ -111,7 +111,7 @@ def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
             "network": network,
             "permanence": permanence,
             "moved": moved.appointments,
-            "posted": _posted(request),
+            "posted": posted_again(request, confirm_field=CONFIRM_FIELD),
             "confirm_field": CONFIRM_FIELD,
         }
         return render(request, "agenda/staff/permanence_confirm.html", context)
@@ -135,17 +135,6 @@ def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
     else:
         messages.success(request, _("La permanence a été modifiée."))
     return redirect("agenda:permanence_detail", network.slug, permanence.pk)
-
-
-def _posted(request) -> list[tuple[str, str]]:
-    """The edit as typed, to post it again once confirmed (or to go back to it)."""
-    skip = {"csrfmiddlewaretoken", CONFIRM_FIELD, "back"}
-    return [
-        (name, value)
-        for name in request.POST
-        if name not in skip
-        for value in request.POST.getlist(name)
-    ]
 
 
 @network_view(roles=EDITORS)

@@ -40,7 +40,7 @@ from aiguillage.agenda.services.workshops import (
     register,
     save_workshop,
 )
-from aiguillage.agenda.views.common import EDITORS, may_edit, or_404
+from aiguillage.agenda.views.common import EDITORS, may_edit, or_404, posted_again
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.core.decorators import network_view
 
@@ -85,8 +85,11 @@ def _workshop_page(request, network, workshop: Workshop | None) -> HttpResponse:
     )
     registered = staff_selectors.active_registrations(workshop) if cancelling else 0
     if registered and CONFIRM_FIELD not in data:
-        context |= {"registered": registered, "posted": _posted(request),
-                    "confirm_field": CONFIRM_FIELD}  # fmt: skip
+        context |= {
+            "registered": registered,
+            "posted": posted_again(request, confirm_field=CONFIRM_FIELD),
+            "confirm_field": CONFIRM_FIELD,
+        }
         return render(request, "agenda/staff/workshop_confirm.html", context)
     try:
         saved = save_workshop(
@@ -125,16 +128,6 @@ def _saved_message(editing: bool, saved) -> str:
             n,
         ) % {"n": n}
     return _("L'atelier est enregistré.") if editing else _("L'atelier est créé.")
-
-
-def _posted(request) -> list[tuple[str, str]]:
-    skip = {"csrfmiddlewaretoken", CONFIRM_FIELD, "back"}
-    return [
-        (name, value)
-        for name in request.POST
-        if name not in skip
-        for value in request.POST.getlist(name)
-    ]
 
 
 @network_view(roles=EDITORS)
