@@ -204,43 +204,6 @@ def _first_free_by_scan(network) -> dict[int, int]:
     return first
 
 
-def _handled_in(network, need: Need) -> bool:
-    return Permanence.needs.through.objects.filter(
-        need=need, permanence__network=network, permanence__is_active=True
-    ).exists()
-
-
-def _prechecked(network, need: Need) -> list[Slot]:
-    """Prototype: ask first whether any active permanence of the network handles the
-    need (one indexed read), and read the slots only then."""
-    if not _handled_in(network, need):
-        return []
-    return free_slots(network=network, need=need, after=NOW, limit=1)
-
-
-def _by_permanences(network, need: Need) -> list[Slot]:
-    """Prototype: the permanences that handle the need first (one indexed read), then
-    their slots by ``permanence_id IN (...)``."""
-    handling = list(
-        Permanence.needs.through.objects.filter(
-            need=need, permanence__network=network, permanence__is_active=True
-        ).values_list("permanence_id", flat=True)
-    )
-    if not handling:
-        return []
-    return list(
-        Slot.objects.of_network(network)
-        .free()
-        .filter(
-            starts_at__gt=NOW,
-            occurrence__status=OccurrenceStatus.SCHEDULED,
-            permanence_id__in=handling,
-        )
-        .select_related("permanence", "site")
-        .order_by("starts_at", "pk")[:1]
-    )
-
-
 def _time(fn, network, needs: list[Need]) -> dict[int, list[float]]:
     samples: dict[int, list[float]] = {need.pk: [] for need in needs}
     for _round in range(ROUNDS):
@@ -268,8 +231,9 @@ def bench_agenda_next_free_slot():
     # Warm the connection and the statement cache.
     for need in needs[:5]:
         free_slots(network=network, need=need, after=NOW, limit=1)
-    with CaptureQueriesContext(connection) as queries:
-        free_slots(network=network, need=needs[0], after=NOW, limit=1)
+    most_handled = max(needs, key=lambda need: handled_by[need.pk])
+    with CaptureQueriesContext(connection) as queries:  # a need some permanences handle
+        free_slots(network=network, need=most_handled, after=NOW, limit=1)
     measured = _time(_selector, network, needs)
     public = _time(_selector_public, network, needs)
     scan = _first_free_by_scan(network)
@@ -280,14 +244,11 @@ def bench_agenda_next_free_slot():
         )
         for need in needs
     }
-    prechecked = _time(_prechecked, network, needs)
-    by_permanences = _time(_by_permanences, network, needs)
     slowest = max(needs, key=lambda need: statistics.median(measured[need.pk]))
     plan = _plan(network, slowest)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     analyzed = _time(_selector, network, needs)
-    prechecked_analyzed = _time(_prechecked, network, needs)
     plan_analyzed = _plan(network, slowest)
 
     def flat(samples, which=None):
@@ -319,7 +280,7 @@ def bench_agenda_next_free_slot():
         f"{max(handled_by.values())} permanences)"
     )
     print(
-        f"  free_slots(network, need, after=now, limit=1), {len(queries)} query, "
+        f"  free_slots(network, need, after=now, limit=1), {len(queries)} queries, "
         f"{len(needs)} needs x {ROUNDS}:"
     )
     print(f"    every need:               {_ms(flat(measured))}")
@@ -333,28 +294,6 @@ def bench_agenda_next_free_slot():
     print(f"    public_only=True (API):   {_ms(flat(public))}")
     print(f"    after ANALYZE:            {_ms(flat(analyzed))}")
     print(f"      handled by none:        {_ms(flat(analyzed, handled_none))}")
-    print("  prototype: first ask whether any active permanence handles the need (2 queries):")
-    print(f"    every need:               {_ms(flat(prechecked))}")
-    print(f"    handled by none:          {_ms(flat(prechecked, handled_none))}")
-    print(f"    after ANALYZE:            {_ms(flat(prechecked_analyzed))}")
-    print("  prototype: the permanences that handle it, then slots IN them (2 queries):")
-    print(f"    every need:               {_ms(flat(by_permanences))}")
-    for label, which in (
-        ("handled by 3 or more", handled_many),
-        ("handled by 1 or 2", handled_few),
-    ):
-        print(f"    {label + ':':26}{_ms(flat(by_permanences, which))}")
-    bp_answers = {n.pk: next(iter(s.pk for s in _by_permanences(network, n)), None) for n in needs}
-    print(
-        f"    same slot: {sum(bp_answers[pk] == expected[pk] for pk in expected)}/{len(expected)}"
-    )
-    with CaptureQueriesContext(connection) as bp_queries:
-        _by_permanences(network, slowest)
-        _by_permanences(network, max(needs, key=lambda n: handled_by[n.pk]))
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {bp_queries.captured_queries[-1]['sql']}")
-        for row in cursor.fetchall():
-            print(f"      {row[-1]}")
     right = sum(answers[pk] == expected[pk] for pk in expected)
     print(f"  same slot as the exact answer: {right}/{len(expected)}")
     print(
