@@ -8,6 +8,7 @@ urlpatterns = [
     path("catalogue/", include("aiguillage.catalog.urls")),
     path("r/<slug:network_slug>/annuaire/", include("aiguillage.directory.urls")),
     path("r/<slug:network_slug>/agenda/", include("aiguillage.agenda.urls")),
+    path("r/<slug:network_slug>/orientation/", include("aiguillage.orientation.urls")),
     path("p/<slug:network_slug>/", include("aiguillage.public.urls")),
     path("api/v1/", include("aiguillage.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,3 @@
+"""The charter pages, under /r/<network>/orientation/charte/ (coordinators edit)."""
+
+urlpatterns: list = []
