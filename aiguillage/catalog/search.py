@@ -7,7 +7,8 @@ The index is plain data (``IndexedNeed``), so ranking is tested without a databa
 Ranking: each query word is matched to the closest word of a need's name, synonyms,
 operators, theme and description (a prefix counts as a match, so it works as you
 type); a field scores the mean of its word matches, weighted by how much the field
-says about the need; the need keeps its best field. Ties go to the need asked most
+says about the need; the need keeps its best field, or, for several words found in
+different fields ("caf rsa"), a little less than their mean. Ties go to the need asked most
 often at desks (``popularity``).
 """
 
@@ -23,6 +24,7 @@ from rapidfuzz import fuzz
 MIN_SCORE = 60.0
 WORD_MATCH_FLOOR = 75.0
 MIN_PREFIX = 3
+CROSS_FIELD_FACTOR = 0.9
 
 # How much a match in each field says about the need.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -161,7 +163,15 @@ def score_need(query_words: Sequence[str], need: IndexedNeed) -> float:
         if score > best:
             best = score
             if best >= 100.0:
-                break
+                return best
+    if len(query_words) > 1:
+        # "caf rsa": each word in its own field (operator, synonym). Worth a little less
+        # than the same words found together in one field.
+        across = sum(
+            max(_word_score(w, words) * FIELD_WEIGHTS[kind] for kind, words in need.fields)
+            for w in query_words
+        ) / len(query_words)
+        best = max(best, across * CROSS_FIELD_FACTOR)
     return best
 
 

@@ -7,11 +7,12 @@ scoped to a network; what a network adds (partnerships, notes) is.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from aiguillage.catalog.models import Need
+from aiguillage.catalog.models import Need, Theme
 from aiguillage.catalog.search import normalize
 from aiguillage.core.geo import bounding_box, haversine_km
 from aiguillage.core.opening import opening_state
@@ -56,13 +57,17 @@ def nearest_structures(
     radius_km: float,
     now: datetime.datetime,
     need: Need | None = None,
+    theme: Theme | None = None,
+    general_help: bool = False,
+    exclude: Iterable[int] = (),
     thematique: str = "",
     lieux_service: str = "",
     open_now: bool = False,
     limit: int = 10,
 ) -> list[NearbyStructure]:
-    """The nearest active places (covering ``need``, a thématique, a lieux service)
-    within ``radius_km``, nearest first, each place once.
+    """The nearest active places (covering ``need``, a need of ``theme``, giving general
+    help, a thématique, a lieux service) within ``radius_km``, nearest first, each place
+    once; ``exclude`` leaves out places (and their twins) already found.
 
     A place known from two sources is two linked rows: the nearest matching row stands
     for it, so a twin covering the need from its own source still counts.
@@ -77,6 +82,13 @@ def nearest_structures(
             structure_id=OuterRef("pk"), need_id=need.pk
         )
         candidates = candidates.filter(Exists(covers))
+    if theme is not None:
+        of_theme = Structure.covered_needs.through.objects.filter(
+            structure_id=OuterRef("pk"), need__theme_id=theme.pk
+        )
+        candidates = candidates.filter(Exists(of_theme))
+    if general_help:
+        candidates = candidates.filter(general_help=True)
     # Two reads: the coordinates of every candidate (hundreds in a city), then the
     # fields the desk shows for the few kept. Reading whole rows for all candidates
     # was most of the time.
@@ -95,7 +107,7 @@ def nearest_structures(
             within.append((distance, row["pk"], row))
     within.sort(key=lambda item: (item[0], item[1]))
     chosen: list[tuple[float, int]] = []
-    places: set[int] = set()
+    places: set[int] = set(exclude)
     for distance, pk, row in within:
         place_id = row["duplicate_of_id"] or pk
         if place_id in places:
