@@ -292,3 +292,173 @@ class CharterRule(TimestampedModel):
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(role for role, field in ROLE_FIELDS.items() if getattr(self, field))
+
+
+# --- The interaction record: one desk conversation, anonymous by construction ---
+
+
+class Channel(models.TextChoices):
+    DESK = "desk", _("accueil")
+    PUBLIC = "public", _("page publique")
+
+
+class Outcome(models.TextChoices):
+    """Values feed the activity reports: never rename them."""
+
+    ORIENTED = "oriented", _("orienté·e")
+    BOOKED_PARTNER = "booked_partner", _("rendez-vous avec un partenaire")
+    BOOKED_MEDIATOR = "booked_mediator", _("rendez-vous avec un·e médiateur·rice")
+    REGISTERED_WORKSHOP = "registered_workshop", _("inscrit·e à un atelier")
+    ACCOMPANIED = "accompanied", _("accompagné·e (faire avec)")
+    DONE_FOR = "done_for", _("fait pour, avec mandat")
+    NO_SOLUTION = "no_solution", _("aucune solution")
+
+
+class DurationBucket(models.TextChoices):
+    UNDER_5 = "lt5", _("moins de 5 min")
+    FROM_5_TO_15 = "5-15", _("5 à 15 min")
+    FROM_15_TO_30 = "15-30", _("15 à 30 min")
+    FROM_30_TO_60 = "30-60", _("30 min à 1 h")
+    OVER_60 = "gt60", _("plus d'1 h")
+
+
+# The mode each outcome means; "no solution" means none.
+OUTCOME_MODE: dict[str, str] = {
+    Outcome.ORIENTED: Mode.ORIENT,
+    Outcome.BOOKED_PARTNER: Mode.PARTNER_ON_SITE,
+    Outcome.BOOKED_MEDIATOR: Mode.ACCOMPANY,
+    Outcome.REGISTERED_WORKSHOP: Mode.TRAIN,
+    Outcome.ACCOMPANIED: Mode.ACCOMPANY,
+    Outcome.DONE_FOR: Mode.ACT_FOR,
+}
+
+
+class InteractionQuerySet(models.QuerySet):
+    def of_network(self, network) -> InteractionQuerySet:
+        return self.filter(network=network)
+
+    def unmet(self) -> InteractionQuerySet:
+        return self.filter(outcome=Outcome.NO_SOLUTION)
+
+    def met(self) -> InteractionQuerySet:
+        return self.exclude(outcome=Outcome.NO_SOLUTION)
+
+    def between(self, first_day, last_day) -> InteractionQuerySet:
+        return self.filter(day__gte=first_day, day__lte=last_day)
+
+
+class Interaction(models.Model):
+    """One conversation at the desk (or one unanswered search on the public page).
+
+    Never a name, a contact, an identifier or free text: the hour, not the minute; the
+    staff member's role, not the person; the situation as flags. A mandate reference
+    is kept for an act-for (the law asks the desk to be able to show the mandate
+    existed); it identifies a mandate in Aidants Connect, not the visitor here.
+    """
+
+    network = models.ForeignKey(
+        "core.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("réseau")
+    )
+    channel = models.CharField(
+        _("canal"), max_length=10, choices=Channel.choices, default=Channel.DESK
+    )
+    site = models.ForeignKey(
+        "core.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
+    )
+    commune = models.ForeignKey(
+        "directory.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune de la personne"),
+    )
+    day = models.DateField(_("jour"))
+    hour = models.PositiveSmallIntegerField(_("heure"))
+    staff_role = models.CharField(_("rôle à l'accueil"), max_length=20, blank=True)
+    need = models.ForeignKey(
+        "catalog.Need",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besoin"),
+    )
+    autonomy = models.CharField(_("autonomie"), max_length=30, blank=True)
+    situation = models.JSONField(_("situation"), default=list, blank=True)
+    modes_proposed = models.JSONField(_("modes proposés"), default=list, blank=True)
+    mode_chosen = models.CharField(_("mode retenu"), max_length=20, blank=True)
+    structure = models.ForeignKey(
+        "directory.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("structure vers laquelle orienter"),
+    )
+    duration = models.CharField(
+        _("durée"), max_length=5, choices=DurationBucket.choices, blank=True
+    )
+    outcome = models.CharField(_("issue"), max_length=20, choices=Outcome.choices)
+    mandate_reference = models.CharField(_("référence du mandat"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-day", "-hour", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=Outcome.values), name="interaction_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="interaction_channel_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(hour__lte=23), name="interaction_hour_valid"),
+            models.CheckConstraint(
+                condition=models.Q(mode_chosen="") | models.Q(mode_chosen__in=Mode.values),
+                name="interaction_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration="") | models.Q(duration__in=DurationBucket.values),
+                name="interaction_duration_valid",
+            ),
+            # Each outcome is its mode; "no solution" has none.
+            models.CheckConstraint(
+                condition=models.Q(outcome=Outcome.NO_SOLUTION, mode_chosen="")
+                | models.Q(
+                    *[
+                        models.Q(outcome=outcome, mode_chosen=mode)
+                        for outcome, mode in OUTCOME_MODE.items()
+                    ],
+                    _connector=models.Q.OR,
+                ),
+                name="interaction_outcome_matches_mode",
+            ),
+            # Act for only with a mandate reference, and a reference only then.
+            models.CheckConstraint(
+                condition=models.Q(outcome=Outcome.DONE_FOR, mandate_reference__gt="")
+                | (~models.Q(outcome=Outcome.DONE_FOR) & models.Q(mandate_reference="")),
+                name="interaction_mandate_iff_done_for",
+            ),
+            # At the desk: a site and a role; on the public page: neither.
+            models.CheckConstraint(
+                condition=models.Q(channel=Channel.DESK, site__isnull=False, staff_role__gt="")
+                | models.Q(channel=Channel.PUBLIC, site__isnull=True, staff_role=""),
+                name="interaction_channel_fields",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "day"], name="interaction_network_day"),
+            models.Index(fields=["network", "outcome", "need"], name="interaction_outcome_need"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.hour}h — {self.get_outcome_display()}"
