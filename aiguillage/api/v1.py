@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 
 from aiguillage.api.agenda import router as agenda_router
+from aiguillage.api.orientation import router as orientation_router
 from aiguillage.api.schemas import (
     NeedOut,
     NeedSearchOut,
@@ -34,14 +35,16 @@ api = NinjaAPI(
     version="1",
     description=(
         "Needs catalog search, public sites of the library networks, the territorial "
-        "directory of structures (nearest competent services), and the agenda (free slots, "
-        "workshops, booking and cancelling online)."
+        "directory of structures (nearest competent services), the agenda (free slots, "
+        "workshops, booking and cancelling online), and orientation (where to go for a need, "
+        "ranked and explained)."
     ),
     urls_namespace="api-v1",
     docs_url=None,
     openapi_url="/openapi.json",
 )
 api.add_router("", agenda_router)
+api.add_router("", orientation_router)
 
 
 @api.get("/needs", response=NeedSearchOut, summary="Search the needs catalog", tags=["catalog"])
