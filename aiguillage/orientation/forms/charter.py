@@ -50,6 +50,8 @@ class CharterSettingsForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
+        # Its own ids: the rule form on the same page has fields of the same names.
+        kwargs.setdefault("auto_id", "charter_%s")
         super().__init__(*args, **kwargs)
         # Set here, not at import: the limits go into the text in the reader's language.
         self.fields["max_distance_km"].help_text = gettext(
