@@ -19,9 +19,11 @@ from aiguillage.orientation.situation import Lack, Situation, Support
 
 
 def km(distance: float) -> str:
-    """ "2,3 km" (the locale's decimal mark), "350 m" under one kilometre."""
+    """ "2,3 km" (the locale's decimal mark), "25 km" from ten on, "350 m" under one."""
     if distance < 1:
         return _("%(metres)s m") % {"metres": int(round(distance * 1000, -1))}
+    if distance >= 10:
+        return _("%(km)s km") % {"km": round(distance)}
     return _("%(km)s km") % {"km": formats.number_format(round(distance, 1), 1)}
 
 
