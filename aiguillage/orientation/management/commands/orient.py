@@ -22,6 +22,8 @@ from aiguillage.orientation.engine import Orientation, orient
 from aiguillage.orientation.serialize import orientation_to_dict
 from aiguillage.orientation.situation import Autonomy, Lack, Situation, SituationError, Support
 
+YEARS = (2000, 2100)  # as the API: dates outside are typing errors
+
 
 def _values(choices) -> str:
     return ", ".join(choices.values)
@@ -283,6 +285,11 @@ def _moment(value: str) -> datetime.datetime:
                 "2026-12-01T14:00+01:00."
             )
         ) from None
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise CommandError(
+            _("--at : une date entre %(first)s et %(last)s est attendue.")
+            % {"first": YEARS[0], "last": YEARS[1]}
+        )
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
