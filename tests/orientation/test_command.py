@@ -90,7 +90,7 @@ def build_scene() -> Scene:
         need=need,
         office=office,
         public_permanence=_handling(
-            need, UpcomingPermanenceFactory(site=site, title="Permanence impôts")
+            need, UpcomingPermanenceFactory(site=site, title="Permanence impôts du Centre")
         ),
         desk_permanence=_handling(
             need,
