@@ -35,7 +35,8 @@ def healthz(request) -> HttpResponse:
 def home(request) -> HttpResponse:
     networks = list(networks_for_user(request.user))
     if len(networks) == 1:
-        return redirect("core:network_home", network_slug=networks[0].slug)
+        # The desk is the staff's home screen: a person is usually waiting.
+        return redirect("orientation:desk", network_slug=networks[0].slug)
     return render(request, "core/choose_network.html", {"networks": networks})
 
 

@@ -142,12 +142,12 @@ def test_selectors_only_return_the_callers_networks(two_networks):
     assert error.typename == "Http404"
 
 
-def test_home_redirects_a_single_network_member_to_its_network(client, two_networks):
+def test_home_redirects_a_single_network_member_to_its_desk(client, two_networks):
     member_a, site_a, _ = two_networks
     client.force_login(member_a.user)
     response = client.get("/")
     assert response.status_code == 302
-    assert response.url == reverse("core:network_home", args=[site_a.network.slug])
+    assert response.url == reverse("orientation:desk", args=[site_a.network.slug])
 
 
 def test_home_lets_a_member_of_several_networks_choose(client, two_networks):

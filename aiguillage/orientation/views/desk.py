@@ -1,0 +1,369 @@
+"""The desk: the staff home screen. Type the need, tick the situation, act in one click.
+
+The common case is five interactions: type the need, tick a toggle, press Enter, then
+one action (book, register, print the slip, orient, accompany), and the contact form
+when booking. Every action posts the conversation as hidden fields (``forms.desk``),
+so the interaction record is written from what was on screen and holds no identity.
+The need typed as free text is never carried along or stored: only the resolved
+catalog need is.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aiguillage.agenda import notify, staff_selectors
+from aiguillage.agenda.forms import DeskBookingForm
+from aiguillage.agenda.models import Channel, PermanenceKind
+from aiguillage.agenda.services.appointments import book_slot
+from aiguillage.agenda.services.errors import AgendaError
+from aiguillage.agenda.services.workshops import register
+from aiguillage.agenda.views.common import or_404
+from aiguillage.agenda.visitor_form import VisitorForm
+from aiguillage.core.decorators import network_view
+from aiguillage.core.models import Network, Site
+from aiguillage.directory.models import Structure
+from aiguillage.orientation.engine import Orientation, TargetKind, orient
+from aiguillage.orientation.forms.desk import CONVERSATION_PREFIX, DeskForm, conversation_form
+from aiguillage.orientation.interactions import record_interaction
+from aiguillage.orientation.models import Outcome
+
+SITE_SESSION_KEY = "orientation_site"
+
+
+def _remembered_site(request, network: Network) -> Site | None:
+    slug = request.session.get(SITE_SESSION_KEY, {}).get(network.slug)
+    return network.sites.filter(slug=slug, is_active=True).first() if slug else None
+
+
+def _remember_site(request, network: Network, site: Site) -> None:
+    remembered = dict(request.session.get(SITE_SESSION_KEY, {}))
+    remembered[network.slug] = site.slug
+    request.session[SITE_SESSION_KEY] = remembered
+
+
+def _conversation(form: DeskForm, result: Orientation | None, opened: int) -> list[tuple]:
+    """The hidden fields every action posts: the need as resolved, never as typed."""
+    data = form.cleaned_data
+    prefix = CONVERSATION_PREFIX
+    fields = [(f"{prefix}-site", data["site"]), (f"{prefix}-opened", opened)]
+    if result is not None and result.need is not None:
+        fields.append((f"{prefix}-need", result.need.slug))
+    if data.get("autonomy"):
+        fields.append((f"{prefix}-autonomy", data["autonomy"]))
+    fields += [(f"{prefix}-lacks", lack) for lack in data.get("lacks") or ()]
+    fields += [(f"{prefix}-support", support) for support in data.get("support") or ()]
+    for flag in ("french_not_mastered", "first_time"):
+        if data.get(flag):
+            fields.append((f"{prefix}-{flag}", "on"))
+    if data.get("deadline"):
+        fields.append((f"{prefix}-deadline", data["deadline"].isoformat()))
+    if result is not None:
+        fields += [(f"{prefix}-modes", mode) for mode in result.modes_proposed]
+    return fields
+
+
+def _desk_context(request, network: Network, form: DeskForm, **extra) -> dict:
+    now = int(timezone.now().timestamp())
+    result = None
+    opened = now
+    if form.is_bound and form.is_valid():
+        site = form.chosen_site
+        _remember_site(request, network, site)
+        need = form.chosen_need
+        query = form.cleaned_data["q"]
+        opened = form.cleaned_data["opened"] or now
+        if need is not None or query.strip():
+            result = orient(
+                network=network,
+                need=need,
+                query=query,
+                situation=form.situation,
+                site=site,
+                membership=request.membership,
+            )
+    conversation = _conversation(form, result, opened) if form.is_bound and form.is_valid() else []
+    structures = []
+    if result is not None:
+        structures = [
+            r.target for r in result.recommendations if r.target.kind == TargetKind.STRUCTURE
+        ]
+    cards = []
+    if result is not None and result.need is not None:
+        site_slug = form.cleaned_data["site"]
+        for recommendation in result.recommendations:
+            target = recommendation.target
+            query = {"need": result.need.slug, "kind": target.kind, "site": site_slug}
+            if target.id is not None:
+                query["id"] = target.id
+            cards.append({"recommendation": recommendation, "slip_query": urlencode(query)})
+    return {
+        "network": network,
+        "form": form,
+        "result": result,
+        "cards": cards,
+        "conversation": conversation,
+        "opened": opened,
+        "structures": structures,
+        "outcomes": Outcome.choices,
+        "nav_section": "desk",
+        **extra,
+    }
+
+
+def _render_desk(request, network: Network, form: DeskForm, **extra) -> HttpResponse:
+    context = _desk_context(request, network, form, **extra)
+    template = "orientation/desk/desk.html"
+    if request.htmx and not extra:
+        template = "orientation/desk/_results.html"
+    return render(request, template, context)
+
+
+@network_view
+def desk(request, network) -> HttpResponse:
+    """GET with ``need`` (a catalog slug) works as a link; what is typed is POSTed, so
+    that words that could name someone never land in a URL or a server log."""
+    remembered = _remembered_site(request, network)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = DeskForm(None, network=network, initial_site=remembered)
+    if not form.sites:
+        return render(request, "orientation/desk/no_site.html", {"network": network})
+    if data is not None:
+        if "site" not in data:
+            data = data.copy()
+            data["site"] = remembered.slug if remembered else next(iter(form.sites))
+        form = DeskForm(data, network=network, initial_site=remembered)
+    return _render_desk(request, network, form)
+
+
+def _retyped(conversation: DeskForm) -> dict:
+    """The desk form's data from a conversation (to show the results again)."""
+    data = {
+        key.removeprefix(f"{CONVERSATION_PREFIX}-"): value
+        for key, value in conversation.data.lists()
+        if key.startswith(f"{CONVERSATION_PREFIX}-")
+    }
+    flat = {}
+    for key, values in data.items():
+        flat[key] = values if key in ("lacks", "support", "modes") else values[-1]
+    return flat
+
+
+def _desk_again(request, network: Network, conversation: DeskForm, **extra) -> HttpResponse:
+    data = QueryDict(mutable=True)
+    for key, value in _retyped(conversation).items():
+        if isinstance(value, list):
+            data.setlist(key, value)
+        else:
+            data[key] = value
+    return _render_desk(request, network, DeskForm(data, network=network), **extra)
+
+
+@require_POST
+@network_view
+def desk_close(request, network) -> HttpResponse:
+    """Close the conversation with its outcome: the anonymous record is written."""
+    conversation = conversation_form(request.POST, network=network)
+    if not conversation.is_valid() or request.membership is None:
+        return HttpResponseBadRequest(_("La conversation n'a pas pu être relue."))
+    structure = None
+    structure_id = request.POST.get("structure", "")
+    if structure_id.isdigit():
+        structure = Structure.objects.filter(pk=int(structure_id), is_active=True).first()
+    mandate_reference = request.POST.get("mandate_reference", "")[:40]
+    outcome = request.POST.get("outcome", "")
+    try:
+        record_interaction(
+            network=network,
+            site=conversation.chosen_site,
+            membership=request.membership,
+            need=conversation.chosen_need,
+            situation=conversation.situation,
+            modes_proposed=conversation.cleaned_data.get("modes") or (),
+            outcome=outcome,
+            structure=structure,
+            mandate_reference=mandate_reference,
+            opened_at=conversation.opened_at,
+        )
+    except ValidationError as error:
+        return _desk_again(
+            request,
+            network,
+            conversation,
+            close_errors=error.messages,
+            close_outcome=outcome,
+            mandate_reference=mandate_reference,
+        )
+    messages.success(
+        request,
+        _("Conversation enregistrée (%(outcome)s), sans aucune donnée sur la personne.")
+        % {"outcome": Outcome(outcome).label},
+    )
+    return redirect("orientation:desk", network.slug)
+
+
+def _done_url(network: Network, *, kind: str, target_id: int, conversation: DeskForm) -> str:
+    need = conversation.cleaned_data.get("need") or ""
+    query = urlencode(
+        {"kind": kind, "id": target_id, "need": need, "site": conversation.cleaned_data["site"]}
+    )
+    return f"{reverse('orientation:desk_done', args=[network.slug])}?{query}"
+
+
+def _record_booking(request, network, conversation: DeskForm, outcome: str) -> None:
+    record_interaction(
+        network=network,
+        site=conversation.chosen_site,
+        membership=request.membership,
+        need=conversation.chosen_need,
+        situation=conversation.situation,
+        modes_proposed=conversation.cleaned_data.get("modes") or (),
+        outcome=outcome,
+        opened_at=conversation.opened_at,
+    )
+
+
+@require_POST
+@network_view
+def desk_book(request, network, slot_id: int) -> HttpResponse:
+    """Book the slot from the desk (the agenda's contact form), then record the
+    conversation: one submit does both."""
+    slot = or_404(staff_selectors.get_slot, network=network, pk=slot_id)
+    conversation = conversation_form(request.POST, network=network)
+    if not conversation.is_valid() or request.membership is None:
+        return HttpResponseBadRequest(_("La conversation n'a pas pu être relue."))
+    needs = list(slot.permanence.needs.order_by("name"))
+    need = conversation.chosen_need
+    submitted = "first_name" in request.POST
+    initial = {"need": need.pk} if need is not None and need in needs else None
+    form = DeskBookingForm(request.POST if submitted else None, needs=needs, initial=initial)
+    if submitted and form.is_valid():
+        try:
+            appointment = book_slot(
+                slot=slot,
+                visitor=form.visitor,
+                need=form.cleaned_data.get("need"),
+                channel=Channel.DESK,
+                now=timezone.now(),
+                by=request.user,
+            )
+        except AgendaError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            notify.appointment_booked(appointment)
+            partner = slot.permanence.kind == PermanenceKind.PARTNER
+            outcome = Outcome.BOOKED_PARTNER if partner else Outcome.BOOKED_MEDIATOR
+            _record_booking(request, network, conversation, outcome)
+            messages.success(request, _("Rendez-vous réservé ; la confirmation est envoyée."))
+            kind = TargetKind.PARTNER_SLOT if partner else TargetKind.STAFF_SLOT
+            return redirect(
+                _done_url(network, kind=kind, target_id=slot.pk, conversation=conversation)
+            )
+    context = {
+        "network": network,
+        "slot": slot,
+        "form": form,
+        "conversation": _carried(request.POST),
+        "nav_section": "desk",
+    }
+    return render(request, "orientation/desk/book.html", context)
+
+
+@require_POST
+@network_view
+def desk_register(request, network, workshop_id: int) -> HttpResponse:
+    workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
+    conversation = conversation_form(request.POST, network=network)
+    if not conversation.is_valid() or request.membership is None:
+        return HttpResponseBadRequest(_("La conversation n'a pas pu être relue."))
+    submitted = "first_name" in request.POST
+    form = VisitorForm(request.POST if submitted else None)
+    if submitted and form.is_valid():
+        try:
+            registration = register(
+                workshop=workshop,
+                visitor=form.visitor,
+                channel=Channel.DESK,
+                now=timezone.now(),
+                by=request.user,
+            )
+        except AgendaError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            notify.registration_made(registration)
+            _record_booking(request, network, conversation, Outcome.REGISTERED_WORKSHOP)
+            messages.success(
+                request,
+                _("Inscription confirmée ; la confirmation est envoyée.")
+                if registration.status == "confirmed"
+                else _("L'atelier est complet : la personne est en liste d'attente et prévenue."),
+            )
+            return redirect(
+                _done_url(
+                    network, kind=TargetKind.WORKSHOP, target_id=workshop.pk,
+                    conversation=conversation,
+                )
+            )  # fmt: skip
+    context = {
+        "network": network,
+        "workshop": workshop,
+        "form": form,
+        "conversation": _carried(request.POST),
+        "nav_section": "desk",
+    }
+    return render(request, "orientation/desk/register.html", context)
+
+
+def _carried(data) -> list[tuple[str, str]]:
+    return [
+        (key, value)
+        for key, values in data.lists()
+        if key.startswith(f"{CONVERSATION_PREFIX}-")
+        for value in values
+    ]
+
+
+@network_view
+def desk_done(request, network) -> HttpResponse:
+    """After a booking: the slip with the booked time, and the next person."""
+    kind = request.GET.get("kind", "")
+    target_id = request.GET.get("id", "")
+    if kind not in (TargetKind.PARTNER_SLOT, TargetKind.STAFF_SLOT, TargetKind.WORKSHOP) or not (
+        target_id.isdigit()
+    ):
+        return redirect("orientation:desk", network.slug)
+    if kind == TargetKind.WORKSHOP:
+        target = or_404(staff_selectors.get_workshop, network=network, pk=int(target_id))
+    else:
+        target = or_404(staff_selectors.get_slot, network=network, pk=int(target_id))
+    slip_query = urlencode(
+        {
+            "kind": kind,
+            "id": target_id,
+            "need": request.GET.get("need", ""),
+            "site": request.GET.get("site", ""),
+        }
+    )
+    return render(
+        request,
+        "orientation/desk/done.html",
+        {
+            "network": network,
+            "kind": kind,
+            "target": target,
+            "slip_query": slip_query,
+            "nav_section": "desk",
+        },
+    )
