@@ -36,7 +36,7 @@ ALLOWED, REFUSED = "yes", "no"
 def _number_input(limit: int, minimum: int) -> forms.NumberInput:
     # No browser validation (the forms are ``novalidate``): the service's message is
     # clearer, and says the limits.
-    return forms.NumberInput(attrs={"min": minimum, "max": limit, "class": "inline-input"})
+    return forms.NumberInput(attrs={"min": minimum, "max": limit, "class": "charter-number"})
 
 
 class CharterSettingsForm(forms.Form):
