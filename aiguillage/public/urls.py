@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from aiguillage.public.views import booking, feeds, manage, portal
+from aiguillage.public.views import booking, feeds, manage, orientation, portal
 
 app_name = "public"
 
 urlpatterns = [
     path("", portal.home, name="home"),
+    path("ou-aller/", orientation.orientation, name="orientation"),
     path("sites/<slug:site_slug>/", portal.site, name="site"),
     path("sites/<slug:site_slug>/agenda.ics", feeds.site_feed, name="site_feed"),
     path("ateliers/<int:workshop_id>/", booking.workshop, name="workshop"),
