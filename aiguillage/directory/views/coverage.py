@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from aiguillage.directory.partnership_selectors import priority_needs_of
 from aiguillage.directory.selectors import find_communes
 from aiguillage.directory.services import add_served_communes, remove_served_commune
 from aiguillage.directory.svgmap import coverage_map_svg
+from aiguillage.orientation.selectors import DEMAND_WINDOW_DAYS, demand_window, need_demand
 
 THRESHOLDS_KM = (10, 15, 20, 30)
 
@@ -45,7 +47,12 @@ def coverage_page(request, network) -> HttpResponse:
         preferred = [need for need in covered if need.slug in priorities]
         selected = (preferred or covered or [None])[0]
     labels = band_labels()
+    first_day, last_day = demand_window(timezone.localdate())
     context = {
+        "unmet_at_desk": need_demand(
+            network=network, first_day=first_day, last_day=last_day, unmet_only=True
+        ),
+        "demand_days": DEMAND_WINDOW_DAYS,
         "network": network,
         "coverage": coverage,
         "threshold": threshold,

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from aiguillage.directory.services import (
     set_priority_needs,
     update_partnership,
 )
+from aiguillage.orientation.selectors import DEMAND_WINDOW_DAYS, demand_window, need_demand
 
 COORDINATORS = (Role.COORDINATOR,)
 FINDER_RADIUS_KM = 30
@@ -141,10 +143,13 @@ def partner_finder(request, network) -> HttpResponse:
             )
             messages.success(request, _("Les besoins prioritaires ont été enregistrés."))
             return redirect("directory:partner_finder", network.slug)
+    first_day, last_day = demand_window(timezone.localdate())
     context = {
         "network": network,
         "form": form,
         "priorities": priorities,
+        "demand": need_demand(network=network, first_day=first_day, last_day=last_day),
+        "demand_days": DEMAND_WINDOW_DAYS,
         "candidates": find_partner_candidates(network=network, radius_km=FINDER_RADIUS_KM),
         "radius_km": FINDER_RADIUS_KM,
         "may_edit": _is_coordinator(request),
