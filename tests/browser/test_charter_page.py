@@ -94,7 +94,10 @@ def test_the_form_keeps_what_was_typed_after_a_refusal(page, coordinator):
     page.get_by_label("bénévole", exact=True).check()
     page.get_by_label("Distance maximale (km)").last.fill("25")
     page.get_by_role("button", name="Enregistrer la règle").click()
-    expect(page.get_by_role("alert")).to_contain_text("La règle n'a pas été enregistrée")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("La règle n'a pas été enregistrée")
+    expect(alert).to_be_focused()  # the page opens on the errors, far down the page
+    assert page.evaluate("window.scrollY") > 0
     expect(
         page.get_by_text("Les bénévoles ne font jamais à la place des personnes.").last
     ).to_be_visible()
