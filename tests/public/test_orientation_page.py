@@ -252,6 +252,7 @@ def test_results_from_a_commune_orient_with_distances_and_book_public_slots(clie
     slot = first_slot(scene.public_permanence)
     assert f'href="/p/lodevois/creneaux/{slot}/reserver/?demarche={scene.need.pk}"' in html
     assert "Réserver ce rendez-vous" in text
+    assert "Près du centre de Lodève" in text  # the library, at the commune's centre
     # The workshop open online: its public page.
     assert f'href="/p/lodevois/ateliers/{scene.public_workshop.pk}/"' in html
     assert "S&#x27;inscrire" in html

@@ -60,6 +60,9 @@ MAX_PLACE_LENGTH = 150
 UNMET_SESSION_KEY = "public_orientation_unmet"
 MAX_UNMET_REMEMBERED = 50
 UNMET_RATE_SCOPE = "orientation-unmet"
+# Distances are measured from the commune's centre: under this, "near the centre" says
+# more than "à 0 m".
+NEAR_CENTRE_KM = 0.5
 # What the public page may show: never a staff slot or "accompany now" at the desk.
 PUBLIC_KINDS = frozenset(
     {
@@ -315,7 +318,9 @@ def _card(
 ) -> Card:
     target = recommendation.target
     distance = ""
-    if target.distance_km is not None:
+    if target.distance_km is not None and target.distance_km < NEAR_CENTRE_KM:
+        distance = _("Près du centre de %(commune)s") % {"commune": commune.name}
+    elif target.distance_km is not None:
         distance = _("À %(distance)s de %(commune)s") % {
             "distance": wording.km(target.distance_km),
             "commune": commune.name,
