@@ -392,6 +392,19 @@ def test_rule_errors_are_shown_next_to_their_field(client, coordinator, fields, 
     assert not CharterRule.objects.exists()
 
 
+def test_a_site_of_another_network_is_not_a_choice(client, coordinator):
+    foreign = SiteFactory()
+    client.force_login(coordinator.user)
+    response = client.post(
+        url(coordinator.network, "charter_rule_set"),
+        rule_post(site=foreign.pk, mode=Mode.ORIENT, allowed="no"),
+    )
+    assert response.status_code == 400
+    assert list(response.context["rule_form"].errors) == ["site"]
+    assert foreign.name not in response.text
+    assert not CharterRule.objects.exists()
+
+
 def test_the_conditions_on_another_mode_are_explained_above_the_form(client, coordinator):
     client.force_login(coordinator.user)
     response = client.post(

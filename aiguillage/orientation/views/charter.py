@@ -278,13 +278,11 @@ def _render_page(
         "order": [(mode, str(Mode(mode).label)) for mode in order],
         "max_distance_km": km,
         "max_wait_days": days,
-        "charter": charter,
         "network_rows": _network_rows(order, network_rules, km, days),
         "overrides": _override_rows(overrides, order, km, days),
         "sites": sites,
         "example_site": example_site,
         "examples": _examples(network, example_site),
-        "volunteer_label": str(Role.VOLUNTEER.label),
     }
     if may_edit:
         context["settings_form"] = settings_form or CharterSettingsForm.initial_for(
