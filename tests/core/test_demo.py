@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from aiguillage.accounts.models import Habilitation, HabilitationKind, Membership, Role
 from aiguillage.accounts.selectors import may_act_for
-from aiguillage.catalog.models import Theme
+from aiguillage.catalog.models import Need, Theme
 from aiguillage.core.demo import data
 from aiguillage.core.demo.seed import seed_demo
 from aiguillage.core.models import Network, Site
@@ -104,3 +104,29 @@ def test_the_demo_has_partners_priorities_and_a_territory():
     assert france_services.history.exists()  # written through the services
     assert PriorityNeed.objects.filter(network=network).count() == len(data.PRIORITY_NEEDS)
     assert ServedCommune.objects.filter(network=network).count() == len(data.COMMUNES)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_charter_and_anonymous_interactions():
+    from aiguillage.orientation.charter import decide
+    from aiguillage.orientation.models import Charter, Interaction, Mode, Outcome
+
+    network = seed_demo(today=datetime.date(2026, 11, 20)).network
+    seed_demo(today=datetime.date(2026, 11, 20))  # again: nothing doubles
+
+    assert Charter.objects.filter(network=network).count() == 1
+    assert network.charter_rules.count() == 2
+    caylar = network.sites.get(slug="le-caylar")
+    justice = Need.objects.filter(theme__slug="justice").first()
+    decisions = {
+        d.mode: d for d in decide(network=network, need=justice, day=datetime.date(2026, 11, 20))
+    }
+    assert not decisions[Mode.ACT_FOR].allowed
+    at_caylar = {
+        d.mode: d
+        for d in decide(network=network, need=justice, site=caylar, day=datetime.date(2026, 11, 20))
+    }
+    assert at_caylar[Mode.ACCOMPANY].conditions.max_distance_km == 20
+    interactions = Interaction.objects.of_network(network)
+    assert interactions.count() >= 8
+    assert interactions.filter(outcome=Outcome.NO_SOLUTION).exists()

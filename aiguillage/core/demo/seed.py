@@ -18,6 +18,7 @@ from aiguillage.accounts.services import add_staff_member, grant_habilitation
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.core.demo import data
 from aiguillage.core.demo.agenda import seed_agenda
+from aiguillage.core.demo.orientation import seed_orientation
 from aiguillage.core.demo.territory import served_communes_for_demo
 from aiguillage.core.models import Network, Site
 from aiguillage.directory.models import Commune, Partnership, Structure, department_of
@@ -140,6 +141,7 @@ def seed_demo(*, today: datetime.date) -> DemoSummary:
     summary.unchanged += served.unchanged
     _seed_partners(network, summary)
     seed_agenda(network=network, today=today, summary=summary)
+    seed_orientation(network=network, today=today, summary=summary)
     return summary
 
 
