@@ -9,6 +9,7 @@ app_name = "public"
 urlpatterns = [
     path("", portal.home, name="home"),
     path("ou-aller/", orientation.orientation, name="orientation"),
+    path("ou-aller/fiche/", orientation.orientation_slip, name="orientation_slip"),
     path("sites/<slug:site_slug>/", portal.site, name="site"),
     path("sites/<slug:site_slug>/agenda.ics", feeds.site_feed, name="site_feed"),
     path("ateliers/<int:workshop_id>/", booking.workshop, name="workshop"),

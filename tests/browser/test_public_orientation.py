@@ -156,3 +156,20 @@ def test_a_mistake_is_said_and_what_was_typed_stays(phone, scene):
     expect(page.get_by_label("Ma commune")).to_have_value("Lodève")
     assert page.url.endswith("/p/lodevois/ou-aller/")
     assert_accessible(page)
+
+
+def test_the_slip_of_a_result_opens_with_the_keyboard(phone, scene):
+    page = phone
+    page.goto("/p/lodevois/ou-aller/?besoin=declarer-ses-revenus&commune=34142")
+    tab_to(
+        page,
+        "el.textContent.includes('Imprimer la fiche')"
+        " && el.textContent.includes('Centre des finances publiques')",
+    )
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Centre des finances publiques de Lodève"
+    )
+    expect(page.get_by_text("du centre de Lodève")).to_be_visible()
+    assert "/p/lodevois/ou-aller/fiche/" in page.url
+    assert_accessible(page)

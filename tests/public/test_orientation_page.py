@@ -52,6 +52,8 @@ class Scene:
     other_network: Network
     other_site: Site
     other_titles: list[str]
+    desk_workshop: Workshop
+    other_workshop: Workshop
 
 
 def _handles(need: Need, permanence: Permanence) -> Permanence:
@@ -157,6 +159,8 @@ def scene() -> Scene:
             other_site.name,
             "04 99 99 99 99",
         ],
+        desk_workshop=desk_workshop,
+        other_workshop=other_workshop,
     )
 
 
@@ -495,3 +499,66 @@ def test_results_are_private_to_the_visitor(client, scene):
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "same-origin"
     assert 'name="robots" content="noindex"' in response.content.decode()
+
+
+# --- the printable slip -----------------------------------------------------------------
+
+
+def slip_links(html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return [url.replace("&amp;", "&") for url in parser.urls if url.startswith(f"{URL}fiche/")]
+
+
+def test_each_result_prints_its_slip_without_an_account(client, scene):
+    html = results(client, besoin=TAXES, commune="34142")
+    links = slip_links(html)
+    office = f"{URL}fiche/?need={TAXES}&kind=structure&commune=34142&id={scene.office.pk}"
+    slot = first_slot(scene.public_permanence)
+    partner = f"{URL}fiche/?need={TAXES}&kind=partner_slot&commune=34142&id={slot}"
+    workshop = f"{URL}fiche/?need={TAXES}&kind=workshop&commune=34142&id={scene.public_workshop.pk}"
+    online = f"{URL}fiche/?need={TAXES}&kind=online_service&commune=34142"
+    assert {office, partner, workshop, online} <= set(links)
+    assert "Imprimer la fiche" in html
+
+    response = client.get(office)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Centre des finances publiques de Lodève" in page
+    assert "Fiche d&#x27;orientation" in page or "Fiche d'orientation" in page
+    assert "du centre de Lodève" in page
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    partner_page = client.get(partner).content.decode()
+    assert scene.public_permanence.title in partner_page
+    assert client.get(workshop).status_code == 200
+    assert client.get(online).status_code == 200
+
+
+def test_the_public_slip_shows_nothing_kept_for_the_desk_or_another_network(client, scene):
+    base = f"{URL}fiche/"
+    desk_slot = scene.hidden_slots[0]
+    staff_slot = scene.hidden_slots[1]
+    cases = [
+        ({"kind": "partner_slot", "id": desk_slot}, 404),
+        ({"kind": "partner_slot", "id": staff_slot}, 404),
+        ({"kind": "staff_slot", "id": staff_slot}, 400),
+        ({"kind": "desk", "id": 1}, 400),
+        ({"kind": "workshop", "id": scene.desk_workshop.pk}, 404),
+        ({"kind": "workshop", "id": scene.other_workshop.pk}, 404),
+        ({"kind": "structure", "id": "abc"}, 400),
+        ({"kind": "structure"}, 400),
+        ({"kind": "structure", "id": scene.office.pk, "format": "a3"}, 400),
+        ({"kind": "structure", "id": scene.office.pk, "need": "inconnu"}, 404),
+        ({"kind": "structure", "id": scene.office.pk, "commune": "99999"}, 404),
+    ]
+    for params, status in cases:
+        response = client.get(base, params)
+        assert response.status_code == status, params
+        for title in (*scene.hidden, *scene.other_titles):
+            assert title not in response.content.decode()
+    # The other network's own portal prints its own workshop.
+    other = client.get(
+        "/p/voisins/ou-aller/fiche/", {"kind": "workshop", "id": scene.other_workshop.pk}
+    )
+    assert other.status_code == 200

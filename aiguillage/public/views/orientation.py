@@ -11,7 +11,9 @@ code, and the results live at a GET address holding only those (``besoin``,
 ``commune``) and the situation's fixed values. When the words or the commune are
 ambiguous, the answer to the POST offers the candidates as buttons of a GET form
 carrying slugs and codes only; a single clear match goes straight to the results
-(303). Without JavaScript, all of it works the same.
+(303). Without JavaScript, all of it works the same. Each result links to its public
+page (book the slot, register to the workshop) and to its printable slip
+(``orientation_slip``: the staff slip's builder and template, ids only, no toolbar).
 
 Reading is not rate limited (like every public read, and the search itself is cheap:
 the need index is in memory, communes are one indexed query). Nothing runs for an
@@ -27,9 +29,11 @@ from dataclasses import dataclass
 
 import phonenumbers
 from django import forms
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +47,7 @@ from aiguillage.orientation import wording
 from aiguillage.orientation.engine import Action, Orientation, Recommendation, TargetKind, orient
 from aiguillage.orientation.interactions import record_public_unmet
 from aiguillage.orientation.situation import Autonomy, Lack, Situation, Support
+from aiguillage.orientation.slip import SlipError, SlipNotFound, build_slip
 from aiguillage.public.decorators import private_page, public_view
 from aiguillage.public.ratelimit import over_limit
 from aiguillage.public.selectors import public_sites_of
@@ -393,18 +398,8 @@ def _card(
     )
 
 
-def _slip_base(network) -> str:
-    """The public slip's address, when the portal has one."""
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("public:orientation_slip", args=[network.slug])
-    except NoReverseMatch:
-        return ""
-
-
 def cards_of(result: Orientation, *, network, need: Need, commune: Commune) -> list[Card]:
-    slip_base = _slip_base(network)
+    slip_base = reverse("public:orientation_slip", args=[network.slug])
     return [
         _card(r, network=network, need=need, commune=commune, slip_base=slip_base)
         for r in result.recommendations
@@ -573,3 +568,63 @@ def orientation(request, network) -> HttpResponse:
     if _searched(request):
         return _results(request, network)
     return _page(request, network, form=SearchForm(), private=False)
+
+
+# --- The printable slip ----------------------------------------------------------------
+
+SLIP_TEMPLATE = "orientation/slip/slip.html"
+SLIP_PAPERS = ("a5", "a4")
+
+
+@public_view
+def orientation_slip(request, network) -> HttpResponse:
+    """The orientation slip of one result, as the desk prints it, for the visitor.
+
+    The query holds ids only, as the staff slip's: ``need`` (a catalog slug), ``kind``
+    (a target kind the public page shows), ``id``, ``commune`` (an INSEE code: the
+    distance is told from its centre) and ``format`` (a5 or a4). The builder keeps to
+    what the portal shows (``public=True``: public sites, slots bookable online,
+    workshops open online); a slot or workshop of another network, or kept for the
+    desk, is a 404 that names nothing. The page is a standalone printable document, so
+    it has no toolbar here: the browser prints it (the staff toolbar links the staff's
+    PDF, which the portal does not serve).
+    """
+    query = request.GET
+    kind = query.get("kind", "")
+    if kind not in PUBLIC_KINDS:
+        raise BadRequest("Unknown or missing slip kind.")
+    raw_id = query.get("id", "").strip()
+    if raw_id and not raw_id.isdigit():
+        raise BadRequest("The id is a number.")
+    target_id = int(raw_id) if raw_id else None
+    if target_id is None and kind != TargetKind.ONLINE_SERVICE:
+        raise BadRequest("This kind of slip needs an id.")
+    paper = query.get("format", "a5") or "a5"
+    if paper not in SLIP_PAPERS:
+        raise BadRequest("The format is a5 or a4.")
+    need = None
+    if slug := query.get("need", "").strip():
+        need = Need.objects.active().select_related("theme").filter(slug=slug).first()
+        if need is None:
+            raise Http404("No such need.")
+    commune = None
+    if code := query.get("commune", "").strip():
+        commune = Commune.objects.located().filter(insee_code=code.upper()).first()
+        if commune is None:
+            raise Http404("No such commune.")
+    try:
+        slip = build_slip(
+            network=network,
+            need=need,
+            target_kind=kind,
+            target_id=target_id,
+            origin_commune=commune,
+            at=timezone.now(),
+            public=True,
+        )
+    except SlipNotFound:
+        raise Http404("No such target in this network.") from None
+    except SlipError:
+        raise BadRequest("This slip cannot be made.") from None
+    response = render(request, SLIP_TEMPLATE, {"slip": slip, "paper": paper, "toolbar": None})
+    return private_page(response)
