@@ -153,9 +153,11 @@ def qr_svg(url: str, *, label: str) -> str:
     """The QR code of ``url`` as an inline SVG sized by the stylesheet (no width or
     height of its own, a viewBox), with a title read by screen readers."""
     code = segno.make(url, error="m")
-    return code.svg_inline(
+    svg = code.svg_inline(
         omitsize=True, border=2, svgclass="slip-qr__code", lineclass=None, title=label
     )
+    # An image named by its <title> (segno escapes it): what screen readers expect.
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 def link(label: str, url: str) -> SlipLink:

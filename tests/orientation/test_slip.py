@@ -193,9 +193,9 @@ class TestStructure:
                 page,
                 re.S,
             )[0]
-            assert '<svg viewBox="0 0' in figure and 'role="img"' in figure
+            assert '<svg role="img" viewBox="0 0' in figure
             assert f'<a class="slip__url" href="{url}">{url}</a>' in figure
-        assert "QR code : Le service en ligne officiel" in page
+        assert "<title>QR code : Le service en ligne officiel</title>" in page
 
     def test_hours_nobody_can_read_say_to_call(self, client, member, structure):
         structure.opening_hours = ""
