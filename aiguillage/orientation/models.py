@@ -406,7 +406,6 @@ class Interaction(models.Model):
     )
     outcome = models.CharField(_("issue"), max_length=20, choices=Outcome.choices)
     mandate_reference = models.CharField(_("référence du mandat"), max_length=40, blank=True)
-    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
 
     objects = InteractionQuerySet.as_manager()
 

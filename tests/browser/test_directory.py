@@ -6,12 +6,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from aiguillage.core.demo.data import NETWORK
 from aiguillage.core.demo.seed import seed_demo
 from aiguillage.directory.models import Structure
 from tests.browser.axe import assert_accessible
 from tests.browser.test_desk_journey import log_in
 from tests.reference_data import LIEUX_EXAMPLE, needs_reference_data
 
+NETWORK_SLUG = NETWORK["slug"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -49,7 +51,7 @@ def test_search_the_directory_and_open_a_structure(page, coordinator):
 def test_import_a_file_with_a_preview(page, coordinator):
     _role, email, password = coordinator
     log_in(page, email, password, check_accessibility=False)
-    page.goto(page.url.rstrip("/") + "/annuaire/import/")
+    page.goto(f"/r/{NETWORK_SLUG}/annuaire/import/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Importer des structures")
     assert_accessible(page)
 
@@ -68,7 +70,7 @@ def test_import_a_file_with_a_preview(page, coordinator):
 def test_partners_finder_and_coverage_pages(page, coordinator):
     _role, email, password = coordinator
     log_in(page, email, password, check_accessibility=False)
-    base = page.url.rstrip("/")
+    base = f"/r/{NETWORK_SLUG}"
     page.goto(base + "/annuaire/partenaires/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Partenaires")
     assert_accessible(page)

@@ -25,6 +25,7 @@ def librarian(catalog):
 
 
 def test_book_the_partner_slot_from_the_desk_with_the_keyboard(page, librarian):
+    before = Interaction.objects.count()  # the demo has a few weeks of them
     page.set_viewport_size({"width": 1024, "height": 768})
     _role, email, password = librarian
     log_in(page, email, password, check_accessibility=False)
@@ -73,7 +74,8 @@ def test_book_the_partner_slot_from_the_desk_with_the_keyboard(page, librarian):
 
     appointment = Appointment.objects.get(first_name="Awa")
     assert appointment.slot.permanence.network.slug == data.NETWORK["slug"]
-    interaction = Interaction.objects.get()
+    assert Interaction.objects.count() == before + 1
+    interaction = Interaction.objects.latest("pk")
     assert interaction.outcome == Outcome.BOOKED_PARTNER
     assert interaction.need.slug == "demander-rsa"
     assert interaction.autonomy == "entierement_accompagne"
@@ -81,6 +83,7 @@ def test_book_the_partner_slot_from_the_desk_with_the_keyboard(page, librarian):
 
 
 def test_close_a_conversation_without_solution_on_a_phone(page, librarian):
+    before = Interaction.objects.count()
     page.set_viewport_size({"width": 390, "height": 844})
     _role, email, password = librarian
     log_in(page, email, password, check_accessibility=False)
@@ -93,5 +96,6 @@ def test_close_a_conversation_without_solution_on_a_phone(page, librarian):
     results.get_by_role("button", name="Clore", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page.locator(".message")).to_contain_text("Conversation enregistrée")
-    interaction = Interaction.objects.get()
+    assert Interaction.objects.count() == before + 1
+    interaction = Interaction.objects.latest("pk")
     assert interaction.outcome == Outcome.NO_SOLUTION and interaction.need is None

@@ -348,14 +348,15 @@ def desk_done(request, network) -> HttpResponse:
         target = or_404(staff_selectors.get_workshop, network=network, pk=int(target_id))
     else:
         target = or_404(staff_selectors.get_slot, network=network, pk=int(target_id))
-    slip_query = urlencode(
-        {
-            "kind": kind,
-            "id": target_id,
-            "need": request.GET.get("need", ""),
-            "site": request.GET.get("site", ""),
-        }
-    )
+    query = {
+        "kind": kind,
+        "id": target_id,
+        "need": request.GET.get("need", ""),
+        "site": request.GET.get("site", ""),
+    }
+    if kind != TargetKind.WORKSHOP:
+        query["booked"] = 1  # the slip then says "your appointment", with its time
+    slip_query = urlencode(query)
     return render(
         request,
         "orientation/desk/done.html",

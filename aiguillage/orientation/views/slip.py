@@ -26,7 +26,6 @@ from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
 from aiguillage.orientation.engine import TargetKind
 from aiguillage.orientation.slip import SLIP_KINDS, Slip, SlipError, SlipNotFound, build_slip
-from aiguillage.orientation.slip_pdf import render_pdf
 
 TEMPLATE = "orientation/slip/slip.html"
 PAPERS = ("a5", "a4")
@@ -129,6 +128,9 @@ def slip(request, network: Network) -> HttpResponse:
 
 @network_view
 def slip_pdf(request, network: Network) -> HttpResponse:
+    # WeasyPrint (and its pango) loads only when a PDF is asked for, not with the URLs.
+    from aiguillage.orientation.slip_pdf import render_pdf
+
     query = read_query(request.GET, network)
     context = {"slip": _slip(query, network), "paper": query.paper, "toolbar": None}
     pdf = render_pdf(render_to_string(TEMPLATE, context, request=request))
