@@ -520,7 +520,8 @@ def _orient_places(facts: Facts, situation: Situation) -> list[_Candidate]:
                 Recommendation(
                     mode=Mode.ORIENT,
                     target=target,
-                    title=_("Orienter vers %(name)s") % {"name": place.name},
+                    title=(_("Aller à %(name)s") if facts.public else _("Orienter vers %(name)s"))
+                    % {"name": place.name},
                     reasons=tuple(reasons),
                     warnings=tuple(warnings),
                     actions=tuple(actions),
@@ -598,11 +599,10 @@ def _partner_slots(facts: Facts, situation: Situation) -> list[_Candidate]:
         if slot.kind != PermanenceKind.PARTNER or not slot.handles_need:
             continue
         reasons = [
-            _("%(title)s, à %(site)s (%(km)s), %(when)s.")
+            _("%(title)s, %(where)s, %(when)s.")
             % {
                 "title": slot.title,
-                "site": slot.site_name,
-                "km": wording.km(slot.distance_km),
+                "where": wording.at_site(slot.site_name, slot.distance_km),
                 "when": wording.when(slot.starts_at, facts.at),
             }
         ]
@@ -645,11 +645,10 @@ def _workshops(facts: Facts, situation: Situation) -> list[_Candidate]:
         if facts.public and not workshop.public_registration:
             continue
         reasons = [
-            _("%(when)s, à %(site)s (%(km)s).")
+            _("%(when)s, %(where)s.")
             % {
                 "when": wording.when(workshop.starts_at, facts.at).capitalize(),
-                "site": workshop.site_name,
-                "km": wording.km(workshop.distance_km),
+                "where": wording.at_site(workshop.site_name, workshop.distance_km),
             }
         ]
         if workshop.fills_lacks:
@@ -752,11 +751,10 @@ def _staff_slots(
         if slot.kind != PermanenceKind.STAFF or slot.staff_role not in decision.roles:
             continue
         reasons = [
-            _("%(title)s, à %(site)s (%(km)s), %(when)s.")
+            _("%(title)s, %(where)s, %(when)s.")
             % {
                 "title": slot.title,
-                "site": slot.site_name,
-                "km": wording.km(slot.distance_km),
+                "where": wording.at_site(slot.site_name, slot.distance_km),
                 "when": wording.when(slot.starts_at, facts.at),
             },
             verdict.reason,

@@ -46,7 +46,7 @@ def clock(moment: datetime.time) -> str:
 def time_range(start: datetime.time, end: datetime.time | None) -> str:
     """ "9 h", en dash, "12 h"; ``end`` None is midnight at the end of the day."""
     until = _("minuit") if end is None else clock(end)
-    return _("%(start)s \N{EN DASH} %(end)s") % {"start": clock(start), "end": until}
+    return _("%(start)s – %(end)s") % {"start": clock(start), "end": until}  # noqa: RUF001 - the en dash is the typography of hours
 
 
 def enumerate_words(items: list[str]) -> str:

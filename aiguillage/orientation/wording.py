@@ -27,6 +27,13 @@ def km(distance: float) -> str:
     return _("%(km)s km") % {"km": formats.number_format(round(distance, 1), 1)}
 
 
+def at_site(name: str, distance: float) -> str:
+    """ "à Médiathèque X (2,3 km)", without a distance when it is here (under 100 m)."""
+    if distance < 0.1:
+        return _("à %(site)s") % {"site": name}
+    return _("à %(site)s (%(km)s)") % {"site": name, "km": km(distance)}
+
+
 def when(moment: datetime.datetime, now: datetime.datetime) -> str:
     """ "aujourd'hui à 14:00", "demain à 09:30", "mardi 3 décembre à 14:00"."""
     time = formats.time_format(moment, "H:i")
