@@ -25,7 +25,7 @@ LIST_FIELDS = (
     "id", "name", "source", "source_id", "commune_name", "commune_insee", "latitude",
     "longitude", "opening_hours", "typology", "address", "postcode", "thematiques",
     "lieux_services", "reception_modes", "specific_support", "general_help", "duplicate_of_id",
-    "phone", "is_mobile",
+    "phone", "is_mobile", "website", "booking_url", "access_modalities",
 )  # fmt: skip
 
 

@@ -177,6 +177,24 @@ def decide(
     _check_scope(network=network, site=site, membership=membership)
     charter = Charter.objects.filter(network=network).first()
     rules = list(CharterRule.objects.of_network(network).applying_to(need=need, site=site))
+    return decide_with(
+        charter=charter, rules=rules, network=network, need=need, site=site,
+        membership=membership, day=day,
+    )  # fmt: skip
+
+
+def decide_with(
+    *,
+    charter: Charter | None,
+    rules: list[CharterRule],
+    network: Network,
+    need: Need,
+    site: Site | None = None,
+    membership: Membership | None = None,
+    day: datetime.date,
+) -> list[ModeDecision]:
+    """``decide`` with the charter and the rules in scope already read: the engine asks
+    for the library and for the person at the desk, and reads them once."""
     default_km = charter.max_distance_km if charter else DEFAULT_MAX_DISTANCE_KM
     default_days = charter.max_wait_days if charter else DEFAULT_MAX_WAIT_DAYS
 

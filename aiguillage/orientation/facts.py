@@ -30,8 +30,8 @@ from aiguillage.core.models import Network, Site
 from aiguillage.core.opening import describe_opening_hours
 from aiguillage.directory.models import Commune
 from aiguillage.directory.selectors import NearbyStructure, nearest_structures
-from aiguillage.orientation.charter import ModeDecision, decide, mode_order
-from aiguillage.orientation.models import Charter
+from aiguillage.orientation.charter import ModeDecision, decide_with, mode_order
+from aiguillage.orientation.models import Charter, CharterRule
 from aiguillage.orientation.situation import LACK_WORKSHOP_NEEDS, Situation
 
 # How far the desk looks for a competent place to orient to. Farther than the charter's
@@ -230,14 +230,18 @@ def gather(
 ) -> Facts:
     at = timezone.localtime(at)
     day = at.date()
-    decisions = {d.mode: d for d in decide(network=network, need=need, site=site, day=day)}
+    if site is not None and site.network_id != network.pk:
+        raise ValueError("The site belongs to another network.")
+    if membership is not None and membership.network_id != network.pk:
+        raise ValueError("The membership belongs to another network.")
+    charter = Charter.objects.filter(network=network).first()
+    rules = list(CharterRule.objects.of_network(network).applying_to(need=need, site=site))
+    scope = {"charter": charter, "rules": rules, "network": network, "need": need, "site": site}
+    decisions = {d.mode: d for d in decide_with(**scope, day=day)}
     desk_decisions = None
     desk = None
     if membership is not None and not public:
-        desk_decisions = {
-            d.mode: d
-            for d in decide(network=network, need=need, site=site, membership=membership, day=day)
-        }
+        desk_decisions = {d.mode: d for d in decide_with(**scope, membership=membership, day=day)}
         desk = DeskFacts(
             membership_id=membership.pk,
             role=membership.role,
@@ -245,7 +249,7 @@ def gather(
             site_id=site.pk if site else None,
             site_name=site.name if site else "",
         )
-    order = mode_order(Charter.objects.filter(network=network).first())
+    order = mode_order(charter)
     return Facts(
         need=NeedFacts.of(need),
         origin=origin,
