@@ -149,7 +149,8 @@ def _source_reason(source: str, allowed: bool, need: Need, site: Site | None) ->
     return messages[source] % params
 
 
-def _check_scope(*, network: Network, site: Site | None, membership: Membership | None) -> None:
+def check_scope(*, network: Network, site: Site | None, membership: Membership | None) -> None:
+    """Refuse a site or a member of another network (tenancy, before any read)."""
     if site is not None and site.network_id != network.pk:
         raise ValueError("The site belongs to another network.")
     if membership is not None and membership.network_id != network.pk:
@@ -174,7 +175,7 @@ def decide(
     allowed when some role may use it (for act for: some habilitated member today).
     With it, the question is "may this person, at the desk, do it".
     """
-    _check_scope(network=network, site=site, membership=membership)
+    check_scope(network=network, site=site, membership=membership)
     charter = Charter.objects.filter(network=network).first()
     rules = list(CharterRule.objects.of_network(network).applying_to(need=need, site=site))
     return decide_with(

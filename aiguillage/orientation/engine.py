@@ -28,7 +28,7 @@ from aiguillage.catalog.selectors import search_needs
 from aiguillage.core.models import Network, Site
 from aiguillage.directory.models import Commune
 from aiguillage.orientation import wording
-from aiguillage.orientation.charter import ModeDecision, TerritorialCondition
+from aiguillage.orientation.charter import ModeDecision, TerritorialCondition, check_scope
 from aiguillage.orientation.facts import (
     ORIENT_RADIUS_KM,
     Competence,
@@ -218,10 +218,7 @@ def orient(
     """Recommendations for a need (or what the desk typed), from a site or a commune."""
     situation = situation or Situation()
     at = timezone.localtime(at or timezone.now())
-    if site is not None and site.network_id != network.pk:
-        raise ValueError("The site belongs to another network.")
-    if membership is not None and membership.network_id != network.pk:
-        raise ValueError("The membership belongs to another network.")
+    check_scope(network=network, site=site, membership=membership)
     if site is not None:
         origin = Origin.of_site(site)
     elif commune is not None:
@@ -464,8 +461,7 @@ def rank(
 
 
 def _orient_places(facts: Facts, situation: Situation) -> list[_Candidate]:
-    condition = facts.decisions[Mode.ACCOMPANY].conditions
-    wait_days = condition.max_wait_days if condition else 10
+    wait_days = _wait_days(facts)
     competence_score = {Competence.NEED: 1.0, Competence.THEME: 0.6, Competence.GENERAL: 0.35}
     deadline = _deadline_end(situation, facts.at)
     found = []
@@ -576,6 +572,22 @@ def _online(facts: Facts, situation: Situation) -> list[_Candidate]:
     ]
 
 
+def _wait_days(facts: Facts) -> int:
+    """The charter's delay (accompany always has its conditions): it scales "how soon"."""
+    condition = facts.decisions[Mode.ACCOMPANY].conditions
+    assert condition is not None
+    return condition.max_wait_days
+
+
+def _slot_reason(slot: SlotFacts, facts: Facts) -> str:
+    """ "Permanence CAF, à Médiathèque X (2,3 km), mardi 3 décembre à 10:00." """
+    return _("%(title)s, %(where)s, %(when)s.") % {
+        "title": slot.title,
+        "where": wording.at_site(slot.site_name, slot.distance_km),
+        "when": wording.when(slot.starts_at, facts.at),
+    }
+
+
 def _slot_target(slot: SlotFacts, kind: str) -> Target:
     return Target(
         kind=kind,
@@ -591,21 +603,13 @@ def _slot_target(slot: SlotFacts, kind: str) -> Target:
 
 
 def _partner_slots(facts: Facts, situation: Situation) -> list[_Candidate]:
-    condition = facts.decisions[Mode.ACCOMPANY].conditions
-    wait_days = condition.max_wait_days if condition else 10
+    wait_days = _wait_days(facts)
     deadline = _deadline_end(situation, facts.at)
     found = []
     for slot in facts.slots:
         if slot.kind != PermanenceKind.PARTNER or not slot.handles_need:
             continue
-        reasons = [
-            _("%(title)s, %(where)s, %(when)s.")
-            % {
-                "title": slot.title,
-                "where": wording.at_site(slot.site_name, slot.distance_km),
-                "when": wording.when(slot.starts_at, facts.at),
-            }
-        ]
+        reasons = [_slot_reason(slot, facts)]
         if slot.walk_in:
             reasons.append(_("Sans rendez-vous : se présenter pendant la permanence."))
         warnings = []
@@ -751,12 +755,7 @@ def _staff_slots(
         if slot.kind != PermanenceKind.STAFF or slot.staff_role not in decision.roles:
             continue
         reasons = [
-            _("%(title)s, %(where)s, %(when)s.")
-            % {
-                "title": slot.title,
-                "where": wording.at_site(slot.site_name, slot.distance_km),
-                "when": wording.when(slot.starts_at, facts.at),
-            },
+            _slot_reason(slot, facts),
             verdict.reason,
         ]
         warnings = []

@@ -30,7 +30,7 @@ from aiguillage.core.models import Network, Site
 from aiguillage.core.opening import describe_opening_hours
 from aiguillage.directory.models import Commune
 from aiguillage.directory.selectors import NearbyStructure, nearest_structures
-from aiguillage.orientation.charter import ModeDecision, decide_with, mode_order
+from aiguillage.orientation.charter import ModeDecision, check_scope, decide_with, mode_order
 from aiguillage.orientation.models import Charter, CharterRule
 from aiguillage.orientation.situation import LACK_WORKSHOP_NEEDS, Situation
 
@@ -230,10 +230,7 @@ def gather(
 ) -> Facts:
     at = timezone.localtime(at)
     day = at.date()
-    if site is not None and site.network_id != network.pk:
-        raise ValueError("The site belongs to another network.")
-    if membership is not None and membership.network_id != network.pk:
-        raise ValueError("The membership belongs to another network.")
+    check_scope(network=network, site=site, membership=membership)
     charter = Charter.objects.filter(network=network).first()
     rules = list(CharterRule.objects.of_network(network).applying_to(need=need, site=site))
     scope = {"charter": charter, "rules": rules, "network": network, "need": need, "site": site}

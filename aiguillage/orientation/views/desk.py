@@ -144,26 +144,11 @@ def desk(request, network) -> HttpResponse:
     return _render_desk(request, network, form)
 
 
-def _retyped(conversation: DeskForm) -> dict:
-    """The desk form's data from a conversation (to show the results again)."""
-    data = {
-        key.removeprefix(f"{CONVERSATION_PREFIX}-"): value
-        for key, value in conversation.data.lists()
-        if key.startswith(f"{CONVERSATION_PREFIX}-")
-    }
-    flat = {}
-    for key, values in data.items():
-        flat[key] = values if key in ("lacks", "support", "modes") else values[-1]
-    return flat
-
-
 def _desk_again(request, network: Network, conversation: DeskForm, **extra) -> HttpResponse:
+    """The desk again, from the conversation's hidden fields without their prefix."""
     data = QueryDict(mutable=True)
-    for key, value in _retyped(conversation).items():
-        if isinstance(value, list):
-            data.setlist(key, value)
-        else:
-            data[key] = value
+    for key, value in _carried(conversation.data):
+        data.appendlist(key.removeprefix(f"{CONVERSATION_PREFIX}-"), value)
     return _render_desk(request, network, DeskForm(data, network=network), **extra)
 
 
