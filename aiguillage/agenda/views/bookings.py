@@ -4,7 +4,6 @@ whether the person came. Every active member of the network may do these."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,13 +14,12 @@ from aiguillage.agenda import notify, staff_selectors
 from aiguillage.agenda.forms import DeskBookingForm
 from aiguillage.agenda.models import AppointmentStatus, CancelledBy, Channel, OccurrenceStatus
 from aiguillage.agenda.services.appointments import (
-    book_slot,
     cancel_appointment,
     move_appointment,
     record_attendance,
 )
 from aiguillage.agenda.services.errors import AgendaError
-from aiguillage.agenda.views.common import day_url, or_404
+from aiguillage.agenda.views.common import book_at_desk, day_url, or_404
 from aiguillage.core.decorators import network_view
 
 ATTENDED = {"venu": True, "absent": False}
@@ -41,29 +39,15 @@ def slot_book(request, network, slot_id: int) -> HttpResponse:
     slot = or_404(staff_selectors.get_slot, network=network, pk=slot_id)
     needs = list(slot.permanence.needs.order_by("name"))
     form = DeskBookingForm(request.POST or None, needs=needs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appointment = book_slot(
-                slot=slot,
-                visitor=form.visitor,
-                need=form.cleaned_data.get("need"),
-                channel=Channel.DESK,
-                now=timezone.now(),
-                by=request.user,
-            )
-        except AgendaError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            notify.appointment_booked(appointment)
-            local = timezone.localtime(slot.starts_at)
-            messages.success(
-                request,
-                _("Rendez-vous réservé le %(day)s à %(time)s. La confirmation est envoyée.")
-                % {"day": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"},
-            )
-            return redirect(day_url(network, slot.starts_at, slot.site))
+    posted = request.method == "POST" and form.is_valid()
+    if posted and book_at_desk(slot=slot, form=form, user=request.user) is not None:
+        local = timezone.localtime(slot.starts_at)
+        messages.success(
+            request,
+            _("Rendez-vous réservé le %(day)s à %(time)s. La confirmation est envoyée.")
+            % {"day": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"},
+        )
+        return redirect(day_url(network, slot.starts_at, slot.site))
     context = {
         "network": network,
         "slot": slot,

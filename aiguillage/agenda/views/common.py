@@ -6,14 +6,18 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from aiguillage.accounts.models import Role
-from aiguillage.agenda import staff_selectors
+from aiguillage.agenda import notify, staff_selectors
+from aiguillage.agenda.models import Channel
+from aiguillage.agenda.services.appointments import book_slot
+from aiguillage.agenda.services.errors import AgendaError
+from aiguillage.agenda.services.workshops import register
 from aiguillage.core.decorators import member_has_role
 from aiguillage.core.models import Network, Site
 
@@ -79,3 +83,51 @@ def posted_again(request, *, confirm_field: str) -> list[tuple[str, str]]:
         if name not in skip
         for value in request.POST.getlist(name)
     ]
+
+
+def book_at_desk(*, slot, form, user):
+    """Book ``slot`` for the visitor of a valid desk form and tell them; a refusal goes
+    onto the form (None is returned). The agenda's and the orientation desk's pages."""
+
+    return _at_desk(
+        form,
+        lambda: book_slot(
+            slot=slot,
+            visitor=form.visitor,
+            need=form.cleaned_data.get("need"),
+            channel=Channel.DESK,
+            now=timezone.now(),
+            by=user,
+        ),
+        notify.appointment_booked,
+    )
+
+
+def register_at_desk(*, workshop, form, user):
+    """Register the visitor of a valid desk form to ``workshop`` (or the waiting list)
+    and tell them; a refusal goes onto the form (None is returned)."""
+
+    return _at_desk(
+        form,
+        lambda: register(
+            workshop=workshop,
+            visitor=form.visitor,
+            channel=Channel.DESK,
+            now=timezone.now(),
+            by=user,
+        ),
+        notify.registration_made,
+    )
+
+
+def _at_desk(form, write: Callable[[], Any], tell: Callable[[Any], None]) -> Any:
+    try:
+        made = write()
+    except AgendaError as error:
+        form.add_error(None, str(error))
+    except ValidationError as error:
+        form.add_error(None, error)
+    else:
+        tell(made)
+        return made
+    return None

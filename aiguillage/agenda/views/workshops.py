@@ -26,7 +26,6 @@ from aiguillage.agenda.forms import (
     session_initial,
 )
 from aiguillage.agenda.models import (
-    Channel,
     Registration,
     RegistrationStatus,
     Workshop,
@@ -37,10 +36,9 @@ from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.workshops import (
     cancel_registration,
     record_session_attendance,
-    register,
     save_workshop,
 )
-from aiguillage.agenda.views.common import EDITORS, may_edit, or_404, posted_again
+from aiguillage.agenda.views.common import EDITORS, may_edit, or_404, posted_again, register_at_desk
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.core.decorators import network_view
 
@@ -170,20 +168,8 @@ def workshop_register(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     form = VisitorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            registration = register(
-                workshop=workshop,
-                visitor=form.visitor,
-                channel=Channel.DESK,
-                now=timezone.now(),
-                by=request.user,
-            )
-        except AgendaError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            notify.registration_made(registration)
+        registration = register_at_desk(workshop=workshop, form=form, user=request.user)
+        if registration is not None:
             messages.success(request, _registered_message(registration))
             return redirect("agenda:workshop_detail", network.slug, workshop.pk)
     context = {

@@ -20,13 +20,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aiguillage.agenda import notify, staff_selectors
+from aiguillage.agenda import staff_selectors
 from aiguillage.agenda.forms import DeskBookingForm
-from aiguillage.agenda.models import Channel, PermanenceKind
-from aiguillage.agenda.services.appointments import book_slot
-from aiguillage.agenda.services.errors import AgendaError
-from aiguillage.agenda.services.workshops import register
-from aiguillage.agenda.views.common import or_404
+from aiguillage.agenda.models import PermanenceKind
+from aiguillage.agenda.views.common import book_at_desk, or_404, register_at_desk
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
@@ -230,30 +227,14 @@ def desk_book(request, network, slot_id: int) -> HttpResponse:
     submitted = "first_name" in request.POST
     initial = {"need": need.pk} if need is not None and need in needs else None
     form = DeskBookingForm(request.POST if submitted else None, needs=needs, initial=initial)
-    if submitted and form.is_valid():
-        try:
-            appointment = book_slot(
-                slot=slot,
-                visitor=form.visitor,
-                need=form.cleaned_data.get("need"),
-                channel=Channel.DESK,
-                now=timezone.now(),
-                by=request.user,
-            )
-        except AgendaError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            notify.appointment_booked(appointment)
-            partner = slot.permanence.kind == PermanenceKind.PARTNER
-            outcome = Outcome.BOOKED_PARTNER if partner else Outcome.BOOKED_MEDIATOR
-            _record_booking(request, network, conversation, outcome)
-            messages.success(request, _("Rendez-vous réservé ; la confirmation est envoyée."))
-            kind = TargetKind.PARTNER_SLOT if partner else TargetKind.STAFF_SLOT
-            return redirect(
-                _done_url(network, kind=kind, target_id=slot.pk, conversation=conversation)
-            )
+    valid = submitted and form.is_valid()
+    if valid and book_at_desk(slot=slot, form=form, user=request.user) is not None:
+        partner = slot.permanence.kind == PermanenceKind.PARTNER
+        outcome = Outcome.BOOKED_PARTNER if partner else Outcome.BOOKED_MEDIATOR
+        _record_booking(request, network, conversation, outcome)
+        messages.success(request, _("Rendez-vous réservé ; la confirmation est envoyée."))
+        kind = TargetKind.PARTNER_SLOT if partner else TargetKind.STAFF_SLOT
+        return redirect(_done_url(network, kind=kind, target_id=slot.pk, conversation=conversation))
     context = {
         "network": network,
         "slot": slot,
@@ -274,20 +255,8 @@ def desk_register(request, network, workshop_id: int) -> HttpResponse:
     submitted = "first_name" in request.POST
     form = VisitorForm(request.POST if submitted else None)
     if submitted and form.is_valid():
-        try:
-            registration = register(
-                workshop=workshop,
-                visitor=form.visitor,
-                channel=Channel.DESK,
-                now=timezone.now(),
-                by=request.user,
-            )
-        except AgendaError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            notify.registration_made(registration)
+        registration = register_at_desk(workshop=workshop, form=form, user=request.user)
+        if registration is not None:
             _record_booking(request, network, conversation, Outcome.REGISTERED_WORKSHOP)
             messages.success(
                 request,
