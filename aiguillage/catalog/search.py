@@ -14,12 +14,13 @@ often at desks (``popularity``).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 MIN_SCORE = 60.0
 WORD_MATCH_FLOOR = 75.0
@@ -140,26 +141,60 @@ def index_need(
     )
 
 
-def _word_score(query_word: str, candidates: Sequence[str]) -> float:
-    best = 0.0
-    for candidate in candidates:
-        if candidate == query_word:
-            return 100.0
-        if len(query_word) >= MIN_PREFIX and candidate.startswith(query_word):
-            best = max(best, 98.0)
-            continue
-        best = max(best, fuzz.ratio(query_word, candidate))
-    return best if best >= WORD_MATCH_FLOOR else 0.0
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Every distinct word of an index, sorted, and the needs (positions) using it:
+    built once with the index, so that a query word is compared to each word once,
+    in C, and only the needs holding a close word are scored."""
+
+    words: tuple[str, ...]
+    needs_of: dict[str, frozenset[int]]
 
 
-def _field_score(query_words: Sequence[str], field_words: Sequence[str]) -> float:
-    return sum(_word_score(w, field_words) for w in query_words) / len(query_words)
+def lexicon(index: Sequence[IndexedNeed]) -> Lexicon:
+    needs_of: dict[str, set[int]] = {}
+    for position, need in enumerate(index):
+        for _kind, field_words in need.fields:
+            for word in field_words:
+                needs_of.setdefault(word, set()).add(position)
+    return Lexicon(tuple(sorted(needs_of)), {w: frozenset(n) for w, n in needs_of.items()})
 
 
-def score_need(query_words: Sequence[str], need: IndexedNeed) -> float:
+def _matches(query_word: str, lex: Lexicon) -> dict[str, float]:
+    """The index's words that match ``query_word`` and how well (the rules of a word
+    match: equal 100, a prefix 98, else the fuzzy ratio if at least the floor)."""
+    found = {
+        word: score
+        for word, score, _position in process.extract(
+            query_word, lex.words, scorer=fuzz.ratio, score_cutoff=WORD_MATCH_FLOOR, limit=None
+        )
+    }
+    if len(query_word) >= MIN_PREFIX:
+        position = bisect.bisect_left(lex.words, query_word)
+        while position < len(lex.words) and lex.words[position].startswith(query_word):
+            found[lex.words[position]] = 98.0
+            position += 1
+    if query_word in lex.needs_of:
+        found[query_word] = 100.0
+    return found
+
+
+Matches = dict[str, dict[str, float]]  # query word -> {index word: score}
+
+
+def _word_score(query_word: str, candidates: Sequence[str], matches: Matches) -> float:
+    scores = matches[query_word]
+    return max((scores.get(candidate, 0.0) for candidate in candidates), default=0.0)
+
+
+def _field_score(query_words: Sequence[str], field_words: Sequence[str], matches: Matches) -> float:
+    return sum(_word_score(w, field_words, matches) for w in query_words) / len(query_words)
+
+
+def score_need(query_words: Sequence[str], need: IndexedNeed, matches: Matches) -> float:
     best = 0.0
     for kind, field_words in need.fields:
-        score = _field_score(query_words, field_words) * FIELD_WEIGHTS[kind]
+        score = _field_score(query_words, field_words, matches) * FIELD_WEIGHTS[kind]
         if score > best:
             best = score
             if best >= 100.0:
@@ -168,20 +203,28 @@ def score_need(query_words: Sequence[str], need: IndexedNeed) -> float:
         # "caf rsa": each word in its own field (operator, synonym). Worth a little less
         # than the same words found together in one field.
         across = sum(
-            max(_word_score(w, words) * FIELD_WEIGHTS[kind] for kind, words in need.fields)
+            max(_word_score(w, words, matches) * FIELD_WEIGHTS[kind] for kind, words in need.fields)
             for w in query_words
         ) / len(query_words)
         best = max(best, across * CROSS_FIELD_FACTOR)
     return best
 
 
-def search(index: Iterable[IndexedNeed], query: str, *, limit: int = 10) -> list[SearchResult]:
+def search(
+    index: Sequence[IndexedNeed], query: str, *, limit: int = 10, lex: Lexicon | None = None
+) -> list[SearchResult]:
+    """``lex``: the index's ``lexicon``, when the caller keeps it with the index."""
     query_words = words(query)
     if not query_words:
         return []
+    lex = lex or lexicon(index)
+    matches = {w: _matches(w, lex) for w in set(query_words)}
+    # A need with no word close to any query word scores 0: only the others are scored.
+    positions = set().union(*(lex.needs_of[w] for found in matches.values() for w in found))
     scored = []
-    for need in index:
-        score = score_need(query_words, need)
+    for position in sorted(positions):
+        need = index[position]
+        score = score_need(query_words, need, matches)
         if score >= MIN_SCORE:
             scored.append((score, need))
     scored.sort(key=lambda pair: (-round(pair[0], 1), -pair[1].popularity, pair[1].name))

@@ -7,7 +7,14 @@ import time
 from django.db.models import Prefetch
 
 from aiguillage.catalog.models import Need, Theme
-from aiguillage.catalog.search import IndexedNeed, SearchResult, index_need, search
+from aiguillage.catalog.search import (
+    IndexedNeed,
+    Lexicon,
+    SearchResult,
+    index_need,
+    lexicon,
+    search,
+)
 
 MAX_RESULTS = 25
 MAX_QUERY_LENGTH = 100
@@ -16,7 +23,7 @@ INDEX_TTL_SECONDS = 300.0
 # The search index of this process and when it expires. The catalog changes by
 # migrations (and saves, which clear it through signals), so a few minutes of
 # staleness at most, against ~20 ms saved on every keystroke of the search box.
-_index_cache: tuple[float, list[IndexedNeed]] | None = None
+_index_cache: tuple[float, list[IndexedNeed], Lexicon] | None = None
 
 
 def build_need_index() -> list[IndexedNeed]:
@@ -42,12 +49,17 @@ def build_need_index() -> list[IndexedNeed]:
     return index
 
 
-def need_index() -> list[IndexedNeed]:
+def _cached() -> tuple[float, list[IndexedNeed], Lexicon]:
     global _index_cache
     now = time.monotonic()
     if _index_cache is None or _index_cache[0] < now:
-        _index_cache = (now + INDEX_TTL_SECONDS, build_need_index())
-    return _index_cache[1]
+        index = build_need_index()
+        _index_cache = (now + INDEX_TTL_SECONDS, index, lexicon(index))
+    return _index_cache
+
+
+def need_index() -> list[IndexedNeed]:
+    return _cached()[1]
 
 
 def clear_need_index() -> None:
@@ -56,7 +68,8 @@ def clear_need_index() -> None:
 
 
 def search_needs(query: str, *, limit: int = 10) -> list[SearchResult]:
-    return search(need_index(), query[:MAX_QUERY_LENGTH], limit=min(max(limit, 1), MAX_RESULTS))
+    _expires, index, lex = _cached()
+    return search(index, query[:MAX_QUERY_LENGTH], limit=min(max(limit, 1), MAX_RESULTS), lex=lex)
 
 
 def themes_with_needs() -> list[Theme]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from aiguillage.accounts.models import Membership
@@ -28,7 +29,7 @@ from aiguillage.catalog.models import Need
 from aiguillage.core.geo import haversine_km
 from aiguillage.core.models import Network, Site
 from aiguillage.core.opening import describe_opening_hours
-from aiguillage.directory.models import Commune
+from aiguillage.directory.models import Commune, Structure
 from aiguillage.directory.selectors import NearbyStructure, nearest_structures
 from aiguillage.orientation.charter import ModeDecision, check_scope, decide_with, mode_order
 from aiguillage.orientation.models import Charter, CharterRule
@@ -37,6 +38,9 @@ from aiguillage.orientation.situation import LACK_WORKSHOP_NEEDS, Situation
 # How far the desk looks for a competent place to orient to. Farther than the charter's
 # territorial distance on purpose: a rural visitor is still told where the nearest one is.
 ORIENT_RADIUS_KM = 60.0
+# Looked at first: the nearest three within 60 km are the nearest three within 15 km
+# whenever there are three there (most desks), and 15 km reads far fewer rows.
+NEAR_RADIUS_KM = 15.0
 PLACES_PER_COMPETENCE = 3
 # How far ahead the agenda is read: slots and workshops beyond are not "a solution now".
 AGENDA_HORIZON = datetime.timedelta(days=60)
@@ -285,18 +289,30 @@ def _places(*, need: Need, origin: Origin, at: datetime.datetime) -> list[PlaceF
         (Competence.THEME, {"theme": need.theme}),
         (Competence.GENERAL, {"general_help": True}),
     ]
+    links = Structure.covered_needs.through.objects
+    covered = {
+        # A démarche (or a theme) no place in France covers: no box to read.
+        Competence.NEED: lambda: links.filter(need_id=need.pk).exists(),
+        Competence.THEME: lambda: links.filter(need__theme_id=need.theme_id).exists(),
+        Competence.GENERAL: lambda: True,
+    }
     for competence, criteria in searches:
         if competence != Competence.NEED and len(found) >= PLACES_PER_COMPETENCE:
             break
-        nearby = nearest_structures(
-            latitude=origin.latitude,
-            longitude=origin.longitude,
-            radius_km=ORIENT_RADIUS_KM,
-            now=at,
-            exclude=seen,
-            limit=PLACES_PER_COMPETENCE,
-            **criteria,
-        )
+        if not covered[competence]():
+            continue
+        for radius_km in (NEAR_RADIUS_KM, ORIENT_RADIUS_KM):
+            nearby = nearest_structures(
+                latitude=origin.latitude,
+                longitude=origin.longitude,
+                radius_km=radius_km,
+                now=at,
+                exclude=seen,
+                limit=PLACES_PER_COMPETENCE,
+                **criteria,
+            )
+            if len(nearby) >= PLACES_PER_COMPETENCE:
+                break
         for place in nearby:
             seen.add(_place_id(place))
             found.append(PlaceFacts.of(place, competence, at))
@@ -309,14 +325,17 @@ def _slots(
     """The first free slot of each permanence that handles the need (partners and staff)
     or, for staff appointments, that names no démarche (general mediation).
 
-    One query per permanence, at most ``MAX_PERMANENCES`` (the nearest): each is one
-    read of the (permanence, start) index, and each permanence has its own cut-off.
+    Two queries, whatever the agenda's size: the permanences (at most
+    ``MAX_PERMANENCES`` kept, the nearest), then the first free slot of each, numbered
+    per permanence by a window function over the (permanence, start) index; each
+    permanence keeps its own cut-off.
     """
+    needs = Permanence.needs.through.objects.filter(permanence_id=OuterRef("pk"))
     permanences = (
         Permanence.objects.of_network(network)
         .active()
-        .annotate(need_count=Count("needs"), handles=Count("needs", filter=Q(needs=need)))
-        .filter(Q(handles__gt=0) | Q(kind=PermanenceKind.STAFF, need_count=0))
+        .annotate(handles=Exists(needs.filter(need_id=need.pk)), names_needs=Exists(needs))
+        .filter(Q(handles=True) | Q(kind=PermanenceKind.STAFF, names_needs=False))
         .select_related("site", "staff")
     )
     if public:
@@ -329,23 +348,35 @@ def _slots(
         permanences,
         key=lambda p: (origin.distance_to(p.site.latitude, p.site.longitude), p.pk),
     )[:MAX_PERMANENCES]
+    if not nearest:
+        return []
+    if public:
+        after = Q()
+        for permanence in nearest:
+            cutoff = at + datetime.timedelta(hours=permanence.booking_cutoff_hours)
+            after |= Q(permanence_id=permanence.pk, starts_at__gt=cutoff)
+        slots = Slot.objects.free().bookable_online().filter(after)
+    else:
+        slots = Slot.objects.free().filter(
+            permanence_id__in=[p.pk for p in nearest], starts_at__gt=at
+        )
+    first = {
+        slot.permanence_id: slot
+        for slot in slots.filter(
+            starts_at__lt=at + AGENDA_HORIZON, occurrence__status=OccurrenceStatus.SCHEDULED
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("permanence_id"),
+                order_by=[F("starts_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank=1)
+    }
     found = []
     for permanence in nearest:
-        after = at
-        if public:
-            after = at + datetime.timedelta(hours=permanence.booking_cutoff_hours)
-        slots = Slot.objects.filter(permanence=permanence).free()
-        if public:
-            slots = slots.bookable_online()
-        slot = (
-            slots.filter(
-                starts_at__gt=after,
-                starts_at__lt=at + AGENDA_HORIZON,
-                occurrence__status=OccurrenceStatus.SCHEDULED,
-            )
-            .order_by("starts_at", "pk")
-            .first()
-        )
+        slot = first.get(permanence.pk)
         if slot is None:
             continue
         site = permanence.site
@@ -355,7 +386,7 @@ def _slots(
                 permanence_id=permanence.pk,
                 kind=permanence.kind,
                 title=permanence.title,
-                handles_need=permanence.handles > 0,
+                handles_need=permanence.handles,
                 site_id=site.pk,
                 site_name=site.name,
                 site_address=f"{site.address}, {site.postcode} {site.commune_name}",

@@ -114,3 +114,71 @@ def test_a_deactivated_need_disappears_from_search():
     need.is_active = False
     need.save()
     assert all(r.slug != "faire-carte-grise" for r in search_needs("carte grise"))
+
+
+def _reference_word_score(query_word, candidates):
+    """The word-match rules written the plain way (every candidate compared in turn):
+    the search compares each query word to the index's distinct words once instead."""
+    from rapidfuzz import fuzz
+
+    from aiguillage.catalog.search import MIN_PREFIX, WORD_MATCH_FLOOR
+
+    best = 0.0
+    for candidate in candidates:
+        if candidate == query_word:
+            return 100.0
+        if len(query_word) >= MIN_PREFIX and candidate.startswith(query_word):
+            best = max(best, 98.0)
+            continue
+        best = max(best, fuzz.ratio(query_word, candidate))
+    return best if best >= WORD_MATCH_FLOOR else 0.0
+
+
+def _reference_search(index, query, limit=10):
+    from aiguillage.catalog.search import CROSS_FIELD_FACTOR, FIELD_WEIGHTS, MIN_SCORE, words
+
+    query_words = words(query)
+    scored = []
+    for need in index:
+        best = 0.0
+        for kind, field_words in need.fields:
+            field = sum(_reference_word_score(w, field_words) for w in query_words)
+            best = max(best, field / len(query_words) * FIELD_WEIGHTS[kind])
+        if len(query_words) > 1 and best < 100.0:
+            across = sum(
+                max(_reference_word_score(w, ws) * FIELD_WEIGHTS[k] for k, ws in need.fields)
+                for w in query_words
+            ) / len(query_words)
+            best = max(best, across * CROSS_FIELD_FACTOR)
+        if best >= MIN_SCORE:
+            scored.append((best, need))
+    scored.sort(key=lambda pair: (-round(pair[0], 1), -pair[1].popularity, pair[1].name))
+    return [(need.slug, round(score, 1)) for score, need in scored[:limit]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "impot",
+        "IMPÔTS",
+        "declar",
+        "alocation familliale",
+        "caf rsa",
+        "pole emploi",
+        "carte grise",
+        "ants",
+        "passport",
+        "retraite complementaire",
+        "xqzwv",
+        "mdph handicap",
+        "cni",
+        "a",
+    ],
+)
+def test_the_search_ranks_as_scoring_every_need_word_by_word(query):
+    from aiguillage.catalog.selectors import build_need_index
+
+    index = build_need_index()
+    found = [(r.slug, round(r.score, 1)) for r in search(index, query)]
+    assert found == _reference_search(index, query)
