@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "aiguillage.orientation",
     "aiguillage.public",
     "aiguillage.api",
+    "aiguillage.privacy",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("r/<slug:network_slug>/annuaire/", include("aiguillage.directory.urls")),
     path("r/<slug:network_slug>/agenda/", include("aiguillage.agenda.urls")),
     path("r/<slug:network_slug>/orientation/", include("aiguillage.orientation.urls")),
+    path("r/<slug:network_slug>/donnees/", include("aiguillage.privacy.urls")),
+    path("p/<slug:network_slug>/confidentialite/", include("aiguillage.privacy.public_urls")),
     path("p/<slug:network_slug>/", include("aiguillage.public.urls")),
     path("api/v1/", include("aiguillage.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,3 @@
+"""URLs of the network's journal pages (mounted under /r/<network>/donnees/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the network's retention pages (mounted under /r/<network>/donnees/)."""
+
+urlpatterns: list = []

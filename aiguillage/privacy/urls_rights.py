@@ -1,0 +1,3 @@
+"""URLs of the network's rights pages (mounted under /r/<network>/donnees/)."""
+
+urlpatterns: list = []
