@@ -436,12 +436,17 @@ def rank(
 
     recommendations = _select(candidates, situation)
     act_for_possible = any(r.mode == Mode.ACT_FOR for r in recommendations)
+    library_helps = any(r.mode in (Mode.ACCOMPANY, Mode.ACT_FOR) for r in recommendations)
     today = facts.at.date()
     if facts.public:
         warnings = wording.public_warnings(need=need, situation=situation, today=today)
     else:
         warnings = wording.staff_warnings(
-            need=need, situation=situation, act_for_possible=act_for_possible, today=today
+            need=need,
+            situation=situation,
+            act_for_possible=act_for_possible,
+            library_helps=library_helps,
+            today=today,
         )
     unmet_reasons: tuple[str, ...] = ()
     if not recommendations:

@@ -97,21 +97,32 @@ def lack_label(value: str) -> str:
 
 
 def staff_warnings(
-    *, need: NeedFacts, situation: Situation, act_for_possible: bool, today: datetime.date
+    *,
+    need: NeedFacts,
+    situation: Situation,
+    act_for_possible: bool,
+    library_helps: bool,
+    today: datetime.date,
 ) -> list[str]:
+    """The desk's good practices, each shown only when it matters for this need, this
+    person and what is proposed (``library_helps``: accompany or act for is among the
+    recommendations)."""
     warnings = []
-    if need.sensitivity != Sensitivity.NONE:
+    needs_account = need.requires_email or need.requires_franceconnect
+    if need.sensitivity != Sensitivity.NONE or needs_account:
         warnings.append(
             _(
-                "Ne notez jamais et ne gardez jamais le mot de passe de la personne : "
-                "c'est elle qui le tape."
+                "Ne notez jamais le mot de passe de la personne, ni sur papier ni ailleurs, "
+                "et ne le gardez jamais : c'est elle qui le tape, aidez-la à en choisir un "
+                "qu'elle retient."
             )
         )
     if need.requires_email or Lack.EMAIL in situation.lacks:
         warnings.append(
             _(
                 "N'utilisez jamais votre adresse e-mail ni celle de la bibliothèque comme "
-                "adresse de la personne ou de récupération : aidez-la à créer la sienne."
+                "adresse de la personne ou de récupération : aidez-la à créer la sienne, "
+                "avec un numéro de téléphone ou une adresse de secours à elle."
             )
         )
     if act_for_possible:
@@ -125,13 +136,32 @@ def staff_warnings(
                 "téléchargement sur le poste."
             )
         )
-    if need.sensitivity == Sensitivity.FINANCIAL:
+    if need.sensitivity == Sensitivity.FINANCIAL or need.requires_franceconnect:
         warnings.append(
-            _("Ne montrez jamais l'exemple avec vos propres comptes ni votre numéro fiscal.")
+            _(
+                "Ne montrez jamais l'exemple avec vos propres comptes ni vos numéros (fiscal, "
+                "sécurité sociale) : seulement avec le compte de la personne, devant elle."
+            )
         )
     if need.sensitivity in (Sensitivity.IDENTITY, Sensitivity.JUDICIAL):
         warnings.append(
             _("Pièces et données d'identité : ne gardez ni copie ni photo après la démarche.")
+        )
+    if library_helps:
+        warnings.append(
+            _(
+                "Arrêtez-vous et orientez quand la personne vous demande de décider à sa "
+                "place, quand la démarche engage (contestation, signature, choix entre des "
+                "droits), quand vous n'êtes pas sûr·e de la réponse, ou quand l'aide dépasse "
+                "ce que la charte permet."
+            )
+        )
+    if Lack.DEVICE in situation.lacks:
+        warnings.append(
+            _(
+                "Sur un poste public : à la fin, déconnectez chaque service, supprimez les "
+                "fichiers téléchargés et fermez le navigateur."
+            )
         )
     warnings += _situation_warnings(situation, today=today, public=False)
     return warnings
@@ -147,7 +177,7 @@ def public_warnings(*, need: NeedFacts, situation: Situation, today: datetime.da
         warnings.append(
             _(
                 "Utilisez votre propre adresse e-mail, jamais celle d'un proche ou d'un "
-                "professionnel."
+                "professionnel, et un numéro de téléphone à vous pour la récupérer."
             )
         )
     warnings += _situation_warnings(situation, today=today, public=True)

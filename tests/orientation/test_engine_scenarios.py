@@ -109,7 +109,7 @@ def test_first_time_income_tax_declarant_who_can_use_a_computer(network, site):
     # An autonomous first-timer: the online service is among the very first.
     assert kinds(result).index(TargetKind.ONLINE_SERVICE) <= 1
     assert any("mot de passe" in w for w in result.warnings)
-    assert any("numéro fiscal" in w for w in result.warnings)
+    assert any("vos propres comptes ni vos numéros (fiscal" in w for w in result.warnings)
     assert any("Numéro fiscal" in item for item in result.checklist)
 
 
