@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from aiguillage.core.decorators import network_view
 from aiguillage.core.opening import describe_opening_hours
+from aiguillage.core.permissions import Action
 from aiguillage.core.selectors import get_site_of_network, networks_for_user, sites_of_network
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def home(request) -> HttpResponse:
     return render(request, "core/choose_network.html", {"networks": networks})
 
 
-@network_view
+@network_view(action=Action.NETWORK_VIEW)
 def network_home(request, network) -> HttpResponse:
     now = timezone.localtime()
     sites = [
@@ -52,7 +53,7 @@ def network_home(request, network) -> HttpResponse:
     )
 
 
-@network_view
+@network_view(action=Action.NETWORK_VIEW)
 def site_detail(request, network, site_slug: str) -> HttpResponse:
     site = get_site_of_network(network, site_slug)
     now = timezone.localtime()

@@ -21,6 +21,7 @@ from aiguillage.agenda.services.appointments import (
 from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.views.common import book_at_desk, day_url, or_404
 from aiguillage.core.decorators import network_view
+from aiguillage.core.permissions import Action
 
 ATTENDED = {"venu": True, "absent": False}
 
@@ -34,7 +35,7 @@ def _bookable(slot, now) -> bool:
     )
 
 
-@network_view
+@network_view(action=Action.AGENDA_BOOK)
 def slot_book(request, network, slot_id: int) -> HttpResponse:
     slot = or_404(staff_selectors.get_slot, network=network, pk=slot_id)
     needs = list(slot.permanence.needs.order_by("name"))
@@ -58,7 +59,7 @@ def slot_book(request, network, slot_id: int) -> HttpResponse:
     return render(request, "agenda/staff/slot_book.html", context)
 
 
-@network_view
+@network_view(action=Action.CONTACT_VIEW)
 def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
     appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
     now = timezone.now()
@@ -75,7 +76,7 @@ def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
     return render(request, "agenda/staff/appointment_detail.html", context)
 
 
-@network_view
+@network_view(action=Action.AGENDA_BOOK)
 def appointment_move(request, network, appointment_id: int) -> HttpResponse:
     """Another time on the same permanence, chosen at the desk; the person gets one
     message with the new time (its calendar file strikes out the old one)."""
@@ -125,7 +126,7 @@ def appointment_move(request, network, appointment_id: int) -> HttpResponse:
     )
 
 
-@network_view
+@network_view(action=Action.AGENDA_BOOK)
 def appointment_cancel(request, network, appointment_id: int) -> HttpResponse:
     appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
     back = day_url(network, appointment.slot.starts_at, appointment.slot.site)
@@ -152,7 +153,7 @@ def appointment_cancel(request, network, appointment_id: int) -> HttpResponse:
 
 
 @require_POST
-@network_view
+@network_view(action=Action.AGENDA_BOOK)
 def appointment_attendance(request, network, appointment_id: int) -> HttpResponse:
     appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
     came = ATTENDED.get(request.POST.get("presence", ""))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from aiguillage.agenda import staff_selectors
 from aiguillage.agenda.views.common import chosen_day, chosen_site, may_edit
 from aiguillage.core.decorators import network_view
+from aiguillage.core.permissions import Action
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -32,7 +33,7 @@ def _no_site(request, context: dict, view: str) -> HttpResponse:
     return render(request, "agenda/staff/no_site.html", {**context, "current": view})
 
 
-@network_view
+@network_view(action=Action.AGENDA_VIEW)
 def day(request, network) -> HttpResponse:
     context = _context(request, network, chosen_day(request))
     if context["site"] is None:
@@ -50,7 +51,7 @@ def day(request, network) -> HttpResponse:
     return render(request, "agenda/staff/day.html", context)
 
 
-@network_view
+@network_view(action=Action.AGENDA_VIEW)
 def week(request, network) -> HttpResponse:
     chosen = chosen_day(request)
     monday = chosen - datetime.timedelta(days=chosen.weekday())
@@ -67,7 +68,7 @@ def week(request, network) -> HttpResponse:
     return render(request, "agenda/staff/week.html", context)
 
 
-@network_view
+@network_view(action=Action.AGENDA_VIEW)
 def month(request, network) -> HttpResponse:
     chosen = chosen_day(request)
     first = chosen.replace(day=1)

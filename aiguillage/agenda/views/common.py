@@ -12,24 +12,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from aiguillage.accounts.models import Role
 from aiguillage.agenda import notify, staff_selectors
 from aiguillage.agenda.models import Channel
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.workshops import register
-from aiguillage.core.decorators import member_has_role
 from aiguillage.core.models import Network, Site
+from aiguillage.core.permissions import Action, request_can
 
-# Who creates and edits permanences and workshops and cancels dates; every active
-# member views the agenda, books at the desk and takes attendance.
-EDITORS = (Role.COORDINATOR, Role.LIBRARIAN, Role.DIGITAL_MEDIATOR)
 SITE_SESSION_KEY = "agenda_site"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def may_edit(request) -> bool:
-    return member_has_role(request, *EDITORS)
+    """Whether the caller creates and edits permanences and workshops (the buttons)."""
+    return request_can(request, Action.AGENDA_EDIT)
 
 
 def or_404(getter: Callable[..., Any], **kwargs) -> Any:

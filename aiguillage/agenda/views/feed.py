@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 from aiguillage.agenda.feeds import renew_feed_link, staff_feed_token
 from aiguillage.agenda.links import absolute
 from aiguillage.core.decorators import network_view
+from aiguillage.core.permissions import Action
 
 
-@network_view
+@network_view(action=Action.AGENDA_VIEW)
 @require_http_methods(["GET", "POST"])
 def my_feed(request, network) -> HttpResponse:
     """The link is shown only to its owner, on a page that is not cached; renewing it

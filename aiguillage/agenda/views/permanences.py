@@ -24,13 +24,14 @@ from aiguillage.agenda.services.permanences import (
     edit_permanence,
     save_permanence,
 )
-from aiguillage.agenda.views.common import EDITORS, day_url, may_edit, or_404, posted_again
+from aiguillage.agenda.views.common import day_url, may_edit, or_404, posted_again
 from aiguillage.core.decorators import network_view
+from aiguillage.core.permissions import Action
 
 CONFIRM_FIELD = "cancel_moved"
 
 
-@network_view
+@network_view(action=Action.AGENDA_VIEW)
 def permanence_list(request, network) -> HttpResponse:
     permanences = [
         {"permanence": p, "rule": describe_rule(p.rrule)}
@@ -45,7 +46,7 @@ def permanence_list(request, network) -> HttpResponse:
     return render(request, "agenda/staff/permanences.html", context)
 
 
-@network_view
+@network_view(action=Action.AGENDA_VIEW)
 def permanence_detail(request, network, permanence_id: int) -> HttpResponse:
     permanence = or_404(staff_selectors.get_permanence, network=network, pk=permanence_id)
     now = timezone.now()
@@ -69,7 +70,7 @@ def _render_form(request, network, form, permanence=None) -> HttpResponse:
     return render(request, "agenda/staff/permanence_form.html", context)
 
 
-@network_view(roles=EDITORS)
+@network_view(action=Action.AGENDA_EDIT)
 def permanence_new(request, network) -> HttpResponse:
     form = PermanenceForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +92,7 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
-@network_view(roles=EDITORS)
+@network_view(action=Action.AGENDA_EDIT)
 def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
     permanence = or_404(staff_selectors.get_permanence, network=network, pk=permanence_id)
     form = PermanenceForm(request.POST or None, instance=permanence, network=network)
@@ -137,7 +138,7 @@ def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
     return redirect("agenda:permanence_detail", network.slug, permanence.pk)
 
 
-@network_view(roles=EDITORS)
+@network_view(action=Action.AGENDA_EDIT)
 def occurrence_cancel(request, network, occurrence_id: int) -> HttpResponse:
     occurrence = or_404(staff_selectors.get_occurrence, network=network, pk=occurrence_id)
     permanence: Permanence = occurrence.permanence

@@ -38,9 +38,10 @@ from aiguillage.agenda.services.workshops import (
     record_session_attendance,
     save_workshop,
 )
-from aiguillage.agenda.views.common import EDITORS, may_edit, or_404, posted_again, register_at_desk
+from aiguillage.agenda.views.common import may_edit, or_404, posted_again, register_at_desk
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.core.decorators import network_view
+from aiguillage.core.permissions import Action
 
 SESSIONS_PREFIX = "seances"
 CONFIRM_FIELD = "confirm_cancel"
@@ -51,7 +52,7 @@ def _start_of_today() -> datetime.datetime:
     return datetime.datetime.combine(timezone.localdate(), datetime.time.min, tzinfo=PARIS)
 
 
-@network_view
+@network_view(action=Action.AGENDA_VIEW)
 def workshop_list(request, network) -> HttpResponse:
     past = request.GET.get("passes") == "1"
     context = {
@@ -128,18 +129,18 @@ def _saved_message(editing: bool, saved) -> str:
     return _("L'atelier est enregistré.") if editing else _("L'atelier est créé.")
 
 
-@network_view(roles=EDITORS)
+@network_view(action=Action.AGENDA_EDIT)
 def workshop_new(request, network) -> HttpResponse:
     return _workshop_page(request, network, None)
 
 
-@network_view(roles=EDITORS)
+@network_view(action=Action.AGENDA_EDIT)
 def workshop_edit(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     return _workshop_page(request, network, workshop)
 
 
-@network_view
+@network_view(action=Action.CONTACT_VIEW)
 def workshop_detail(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     context = {
@@ -163,7 +164,7 @@ def _may_register(workshop: Workshop) -> bool:
     )
 
 
-@network_view
+@network_view(action=Action.AGENDA_BOOK)
 def workshop_register(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     form = VisitorForm(request.POST or None)
@@ -197,7 +198,7 @@ def _registered_message(registration: Registration) -> str:
     ) % {"name": registration.first_name, "position": position}
 
 
-@network_view
+@network_view(action=Action.AGENDA_BOOK)
 def registration_cancel(request, network, registration_id: int) -> HttpResponse:
     registration = or_404(staff_selectors.get_registration, network=network, pk=registration_id)
     workshop = registration.workshop
@@ -226,7 +227,7 @@ def registration_cancel(request, network, registration_id: int) -> HttpResponse:
     return render(request, "agenda/staff/registration_cancel.html", context)
 
 
-@network_view
+@network_view(action=Action.AGENDA_BOOK)
 def session_attendance(request, network, session_id: int) -> HttpResponse:
     session = or_404(staff_selectors.get_session, network=network, pk=session_id)
     workshop = session.workshop
@@ -253,7 +254,7 @@ def session_attendance(request, network, session_id: int) -> HttpResponse:
     return render(request, "agenda/staff/session_attendance.html", context)
 
 
-@network_view
+@network_view(action=Action.AGENDA_BOOK)
 def workshop_sheet(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     sessions = list(workshop.sessions.all())

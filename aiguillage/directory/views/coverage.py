@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aiguillage.accounts.models import Role
-from aiguillage.core.decorators import member_has_role, network_view
+from aiguillage.core.decorators import network_view
+from aiguillage.core.permissions import Action, request_can
 from aiguillage.directory.coverage import (
     DISTANCE_BANDS_KM,
     ZONE_BLANCHE_KM,
@@ -31,7 +31,7 @@ def _threshold(raw: str) -> float:
     return float(raw) if raw in {str(t) for t in THRESHOLDS_KM} else ZONE_BLANCHE_KM
 
 
-@network_view
+@network_view(action=Action.COVERAGE_VIEW)
 def coverage_page(request, network) -> HttpResponse:
     coverage = territory_coverage(network=network)
     threshold = _threshold(request.GET.get("seuil", ""))
@@ -65,13 +65,13 @@ def coverage_page(request, network) -> HttpResponse:
         if selected
         else [],
         "map": coverage_map_svg(coverage, need=selected) if coverage.communes else "",
-        "may_edit": member_has_role(request, Role.COORDINATOR),
+        "may_edit": request_can(request, Action.COVERAGE_EDIT),
     }
     return render(request, "directory/coverage.html", context)
 
 
 @require_POST
-@network_view(roles=(Role.COORDINATOR,))
+@network_view(action=Action.COVERAGE_EDIT)
 def territory_add(request, network) -> HttpResponse:
     query = request.POST.get("commune", "").strip()
     found = find_communes(query, limit=1) if query else []
@@ -89,7 +89,7 @@ def territory_add(request, network) -> HttpResponse:
 
 
 @require_POST
-@network_view(roles=(Role.COORDINATOR,))
+@network_view(action=Action.COVERAGE_EDIT)
 def territory_remove(request, network) -> HttpResponse:
     raw = request.POST.get("commune_id", "")
     if raw.isdigit() and remove_served_commune(

@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aiguillage.accounts.models import Role
 from aiguillage.core.decorators import network_view
+from aiguillage.core.permissions import Action
 from aiguillage.directory.forms import ImportUploadForm
 from aiguillage.directory.imports.directory import import_directory
 from aiguillage.directory.imports.report import UnreadableFile
@@ -43,7 +43,7 @@ def _discard_pending(request) -> None:
         _pending_path(pending["token"]).unlink(missing_ok=True)
 
 
-@network_view(roles=(Role.COORDINATOR,))
+@network_view(action=Action.IMPORTS_RUN)
 def import_page(request, network) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     context = {"network": network, "form": form, "report": None}
@@ -80,7 +80,7 @@ def import_page(request, network) -> HttpResponse:
 
 
 @require_POST
-@network_view(roles=(Role.COORDINATOR,))
+@network_view(action=Action.IMPORTS_RUN)
 def import_confirm(request, network) -> HttpResponse:
     pending = request.session.get(PENDING_KEY)
     path = _pending_path(pending["token"]) if pending else None
@@ -101,7 +101,7 @@ def import_confirm(request, network) -> HttpResponse:
 
 
 @require_POST
-@network_view(roles=(Role.COORDINATOR,))
+@network_view(action=Action.IMPORTS_RUN)
 def import_cancel(request, network) -> HttpResponse:
     _discard_pending(request)
     messages.info(request, _("Import annulé : rien n'a été écrit."))

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aiguillage.accounts.models import Role
-from aiguillage.core.decorators import member_has_role, network_view
+from aiguillage.core.decorators import network_view
+from aiguillage.core.permissions import Action, request_can
 from aiguillage.directory.forms import PartnerContactForm, PartnershipForm, PriorityNeedsForm
 from aiguillage.directory.models import PartnerContact, Partnership, PartnershipStatus, Structure
 from aiguillage.directory.partner_finder import find_partner_candidates
@@ -35,7 +35,6 @@ from aiguillage.directory.services import (
 )
 from aiguillage.orientation.selectors import DEMAND_WINDOW_DAYS, demand_window, need_demand
 
-COORDINATORS = (Role.COORDINATOR,)
 FINDER_RADIUS_KM = 30
 
 
@@ -46,11 +45,11 @@ def _partnership_or_404(network, partnership_id: int) -> Partnership:
         raise Http404("No such partnership.") from None
 
 
-def _is_coordinator(request) -> bool:
-    return member_has_role(request, Role.COORDINATOR)
+def _may_edit(request) -> bool:
+    return request_can(request, Action.PARTNERS_EDIT)
 
 
-@network_view
+@network_view(action=Action.PARTNERS_VIEW)
 def partner_list(request, network) -> HttpResponse:
     status = request.GET.get("statut", "")
     if status not in PartnershipStatus.values:
@@ -60,7 +59,7 @@ def partner_list(request, network) -> HttpResponse:
         "partnerships": partnerships_of_network(network=network, status=status or None),
         "statuses": PartnershipStatus.choices,
         "status": status,
-        "may_edit": _is_coordinator(request),
+        "may_edit": _may_edit(request),
     }
     return render(request, "directory/partners.html", context)
 
@@ -71,18 +70,18 @@ def _render_detail(request, network, partnership, contact_form, *, status: int =
         "partnership": partnership,
         "history": history_of(partnership=partnership),
         "contact_form": contact_form,
-        "may_edit": _is_coordinator(request),
+        "may_edit": _may_edit(request),
     }
     return render(request, "directory/partner_detail.html", context, status=status)
 
 
-@network_view
+@network_view(action=Action.PARTNERS_VIEW)
 def partner_detail(request, network, partnership_id: int) -> HttpResponse:
     partnership = _partnership_or_404(network, partnership_id)
     return _render_detail(request, network, partnership, PartnerContactForm())
 
 
-@network_view(roles=COORDINATORS)
+@network_view(action=Action.PARTNERS_EDIT)
 def partner_edit(request, network, partnership_id: int) -> HttpResponse:
     partnership = _partnership_or_404(network, partnership_id)
     form = PartnershipForm(request.POST or None, instance=partnership)
@@ -102,7 +101,7 @@ def partner_edit(request, network, partnership_id: int) -> HttpResponse:
 
 
 @require_POST
-@network_view(roles=COORDINATORS)
+@network_view(action=Action.PARTNERS_EDIT)
 def partner_contact_add(request, network, partnership_id: int) -> HttpResponse:
     partnership = _partnership_or_404(network, partnership_id)
     form = PartnerContactForm(request.POST)
@@ -118,7 +117,7 @@ def partner_contact_add(request, network, partnership_id: int) -> HttpResponse:
 
 
 @require_POST
-@network_view(roles=COORDINATORS)
+@network_view(action=Action.PARTNERS_EDIT)
 def partner_contact_remove(request, network, partnership_id: int, contact_id: int) -> HttpResponse:
     partnership = _partnership_or_404(network, partnership_id)
     contact = PartnerContact.objects.filter(partnership=partnership, pk=contact_id).first()
@@ -129,12 +128,12 @@ def partner_contact_remove(request, network, partnership_id: int, contact_id: in
     return redirect("directory:partner_detail", network.slug, partnership.pk)
 
 
-@network_view
+@network_view(action=Action.PARTNERS_VIEW)
 def partner_finder(request, network) -> HttpResponse:
     priorities = priority_needs_of(network=network)
     form = PriorityNeedsForm(initial={"needs": priorities})
     if request.method == "POST":
-        if not _is_coordinator(request):
+        if not _may_edit(request):
             raise PermissionDenied("Only coordinators set priorities.")
         form = PriorityNeedsForm(request.POST)
         if form.is_valid():
@@ -152,13 +151,13 @@ def partner_finder(request, network) -> HttpResponse:
         "demand_days": DEMAND_WINDOW_DAYS,
         "candidates": find_partner_candidates(network=network, radius_km=FINDER_RADIUS_KM),
         "radius_km": FINDER_RADIUS_KM,
-        "may_edit": _is_coordinator(request),
+        "may_edit": _may_edit(request),
     }
     return render(request, "directory/partner_finder.html", context)
 
 
 @require_POST
-@network_view(roles=COORDINATORS)
+@network_view(action=Action.PARTNERS_EDIT)
 def partner_prospect(request, network) -> HttpResponse:
     raw = request.POST.get("structure", "")
     structure = Structure.objects.filter(pk=int(raw)).first() if raw.isdigit() else None

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from aiguillage.core.decorators import network_view
 from aiguillage.core.opening import describe_opening_hours
+from aiguillage.core.permissions import Action
 from aiguillage.directory.forms import DirectorySearchForm
 from aiguillage.directory.selectors import find_communes, nearest_structures
 from aiguillage.directory.vocabularies import RECEPTION_MODE_LABELS
@@ -17,7 +18,7 @@ DEFAULT_RADIUS_KM = 20
 RESULTS_SHOWN = 30
 
 
-@network_view
+@network_view(action=Action.DIRECTORY_VIEW)
 def directory_search(request, network) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None, network=network)
     context = {"network": network, "form": form, "results": None, "origin": None}

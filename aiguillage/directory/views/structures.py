@@ -8,16 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aiguillage.accounts.models import Role
-from aiguillage.core.decorators import member_has_role, network_view
+from aiguillage.core.decorators import network_view
 from aiguillage.core.opening import describe_opening_hours
+from aiguillage.core.permissions import Action, request_can
 from aiguillage.directory.forms import StructureForm
 from aiguillage.directory.models import Partnership, Structure
 from aiguillage.directory.selectors import get_structure
 from aiguillage.directory.services import update_structure
 from aiguillage.directory.vocabularies import RECEPTION_MODE_LABELS
-
-EDITORS = (Role.COORDINATOR, Role.LIBRARIAN, Role.DIGITAL_MEDIATOR)
 
 
 def _structure_or_404(pk: int) -> Structure:
@@ -27,7 +25,7 @@ def _structure_or_404(pk: int) -> Structure:
         raise Http404("No such structure.") from None
 
 
-@network_view
+@network_view(action=Action.DIRECTORY_VIEW)
 def structure_detail(request, network, structure_id: int) -> HttpResponse:
     structure = _structure_or_404(structure_id)
     now = timezone.localtime()
@@ -42,13 +40,13 @@ def structure_detail(request, network, structure_id: int) -> HttpResponse:
         "modes": [RECEPTION_MODE_LABELS.get(m, m) for m in structure.reception_modes],
         "needs_by_theme": needs_by_theme,
         "partnership": partnership,
-        "may_edit": member_has_role(request, *EDITORS),
-        "may_partner": member_has_role(request, Role.COORDINATOR),
+        "may_edit": request_can(request, Action.DIRECTORY_EDIT),
+        "may_partner": request_can(request, Action.PARTNERS_EDIT),
     }
     return render(request, "directory/structure_detail.html", context)
 
 
-@network_view(roles=EDITORS)
+@network_view(action=Action.DIRECTORY_EDIT)
 def structure_edit(request, network, structure_id: int) -> HttpResponse:
     structure = _structure_or_404(structure_id)
     form = StructureForm(request.POST or None, instance=structure)

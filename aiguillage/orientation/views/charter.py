@@ -4,10 +4,10 @@ Staff read it to know what they may do at the desk; the coordinators change the 
 the conditions and the rules on the same page, and see at once what their rules do to a
 few example needs (``decide`` for each need, no member: "may the library do it here").
 
-The three writes are POST-only views guarded by ``network_view(roles=...)`` (403 for
-other roles); each one redirects after success (the message says what changed) and, on
-a refusal, renders the page again with the form as typed and the reasons next to the
-fields (status 400). Rule ids travel as POST fields, never in the URL.
+The three writes are POST-only views guarded by ``network_view(action=CHARTER_EDIT)``
+(403 for other roles); each one redirects after success (the message says what
+changed) and, on a refusal, renders the page again with the form as typed and the
+reasons next to the fields (status 400). Rule ids travel as POST fields, never in the URL.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from django.views.decorators.http import require_POST
 
 from aiguillage.accounts.models import Role
 from aiguillage.catalog.models import Need
-from aiguillage.core.decorators import member_has_role, network_view
+from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
+from aiguillage.core.permissions import Action, request_can
 from aiguillage.core.selectors import sites_of_network
 from aiguillage.orientation.charter import (
     DEFAULT_ROLES,
@@ -49,7 +50,6 @@ from aiguillage.orientation.models import (
 )
 from aiguillage.orientation.services import reset_rule, set_charter, set_rule
 
-COORDINATORS = (Role.COORDINATOR,)
 # The example needs of the page: taxes, the CAF, health, a first digital step. Chosen
 # for their different sensitivities (financial, financial, health, personal); a slug
 # missing from the catalog is skipped.
@@ -271,7 +271,7 @@ def _render_page(
     overrides = [rule for rule in rules if source_of(rule) != Source.NETWORK]
     sites = list(sites_of_network(network))
     example_site = _chosen_site(request, sites)
-    may_edit = member_has_role(request, *COORDINATORS)
+    may_edit = request_can(request, Action.CHARTER_EDIT)
     context = {
         "network": network,
         "may_edit": may_edit,
@@ -299,13 +299,13 @@ def _page_url(network: Network, site: Site | None = None) -> str:
     return f"{url}?{urlencode({'site': site.slug})}" if site is not None else url
 
 
-@network_view
+@network_view(action=Action.CHARTER_VIEW)
 def charter_page(request, network) -> HttpResponse:
     return _render_page(request, network)
 
 
 @require_POST
-@network_view(roles=COORDINATORS)
+@network_view(action=Action.CHARTER_EDIT)
 def charter_settings(request, network) -> HttpResponse:
     form = CharterSettingsForm(request.POST)
     if form.is_valid():
@@ -326,7 +326,7 @@ def charter_settings(request, network) -> HttpResponse:
 
 
 @require_POST
-@network_view(roles=COORDINATORS)
+@network_view(action=Action.CHARTER_EDIT)
 def charter_rule_set(request, network) -> HttpResponse:
     form = CharterRuleForm(request.POST, network=network)
     if form.is_valid():
@@ -359,7 +359,7 @@ def charter_rule_set(request, network) -> HttpResponse:
 
 
 @require_POST
-@network_view(roles=COORDINATORS)
+@network_view(action=Action.CHARTER_EDIT)
 def charter_rule_reset(request, network) -> HttpResponse:
     raw = request.POST.get("rule", "")
     rule = (

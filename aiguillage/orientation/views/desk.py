@@ -27,6 +27,7 @@ from aiguillage.agenda.views.common import book_at_desk, or_404, register_at_des
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
+from aiguillage.core.permissions import Action
 from aiguillage.directory.models import Structure
 from aiguillage.orientation.engine import Orientation, TargetKind, orient
 from aiguillage.orientation.forms.desk import CONVERSATION_PREFIX, DeskForm, conversation_form
@@ -124,7 +125,7 @@ def _render_desk(request, network: Network, form: DeskForm, **extra) -> HttpResp
     return render(request, template, context)
 
 
-@network_view
+@network_view(action=Action.ORIENTATION_DESK)
 def desk(request, network) -> HttpResponse:
     """GET with ``need`` (a catalog slug) works as a link; what is typed is POSTed, so
     that words that could name someone never land in a URL or a server log."""
@@ -150,7 +151,7 @@ def _desk_again(request, network: Network, conversation: DeskForm, **extra) -> H
 
 
 @require_POST
-@network_view
+@network_view(action=Action.ORIENTATION_DESK)
 def desk_close(request, network) -> HttpResponse:
     """Close the conversation with its outcome: the anonymous record is written."""
     conversation = conversation_form(request.POST, network=network)
@@ -214,7 +215,7 @@ def _record_booking(request, network, conversation: DeskForm, outcome: str) -> N
 
 
 @require_POST
-@network_view
+@network_view(action=Action.ORIENTATION_DESK)
 def desk_book(request, network, slot_id: int) -> HttpResponse:
     """Book the slot from the desk (the agenda's contact form), then record the
     conversation: one submit does both."""
@@ -246,7 +247,7 @@ def desk_book(request, network, slot_id: int) -> HttpResponse:
 
 
 @require_POST
-@network_view
+@network_view(action=Action.ORIENTATION_DESK)
 def desk_register(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     conversation = conversation_form(request.POST, network=network)
@@ -289,7 +290,7 @@ def _carried(data) -> list[tuple[str, str]]:
     ]
 
 
-@network_view
+@network_view(action=Action.ORIENTATION_DESK)
 def desk_done(request, network) -> HttpResponse:
     """After a booking: the slip with the booked time, and the next person."""
     kind = request.GET.get("kind", "")

@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from aiguillage.catalog.models import Need
 from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
+from aiguillage.core.permissions import Action
 from aiguillage.orientation.engine import TargetKind
 from aiguillage.orientation.slip import SLIP_KINDS, Slip, SlipError, SlipNotFound, build_slip
 
@@ -112,7 +113,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@network_view
+@network_view(action=Action.ORIENTATION_SLIP)
 def slip(request, network: Network) -> HttpResponse:
     query = read_query(request.GET, network)
     page = reverse("orientation:slip", args=[network.slug])
@@ -126,7 +127,7 @@ def slip(request, network: Network) -> HttpResponse:
     return _private(render(request, TEMPLATE, context))
 
 
-@network_view
+@network_view(action=Action.ORIENTATION_SLIP)
 def slip_pdf(request, network: Network) -> HttpResponse:
     # WeasyPrint (and its pango) loads only when a PDF is asked for, not with the URLs.
     from aiguillage.orientation.slip_pdf import render_pdf
