@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from aiguillage.privacy.validators import refusal_errors
+
 MANAGE_SALT = "aiguillage.agenda.manage"
 # France and its overseas departments and collectivities: the reminders go to these.
 FRENCH_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"})
@@ -54,8 +56,11 @@ def french_phone(raw: str) -> str:
 
 
 def checked_visitor(visitor: Visitor) -> Visitor:
-    """The visitor's contact normalised, or a ValidationError per field (dict)."""
-    errors: dict[str, str] = {}
+    """The visitor's contact normalised, or a ValidationError per field (dict).
+
+    Its free texts go through the sensitive-data guard here, so the API and every
+    service that books refuse a NIR or an e-mail in a first name as the forms do."""
+    errors: dict[str, str | list[ValidationError]] = {}
     first_name = " ".join(visitor.first_name.split())
     if not first_name:
         errors["first_name"] = _("Un prénom ou un pseudonyme suffit, mais il en faut un.")
@@ -75,6 +80,9 @@ def checked_visitor(visitor: Visitor) -> Visitor:
             errors["phone"] = exc.messages[0]
     if not email and not phone and "email" not in errors and "phone" not in errors:
         errors["email"] = _("Donnez un e-mail ou un téléphone, pour le rappel.")
+    for name in ("first_name", "accessibility_needs", "language"):
+        if name not in errors and (refused := refusal_errors(getattr(visitor, name))):
+            errors[name] = refused
     if errors:
         raise ValidationError(errors)
     return Visitor(

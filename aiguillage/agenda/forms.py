@@ -31,6 +31,7 @@ from aiguillage.agenda.recurrence import (
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network
+from aiguillage.privacy.validators import CONTACT_ALLOWED, GUARDED, Guard, SensitiveDataFormMixin
 
 WEEKDAY_NAMES = (
     _("lundi"),
@@ -119,7 +120,13 @@ def _needs():
 # --- Permanences -----------------------------------------------------------------
 
 
-class PermanenceForm(forms.ModelForm):
+class PermanenceForm(SensitiveDataFormMixin, forms.ModelForm):
+    guarded_fields = {
+        "title": GUARDED,
+        "partner_agent": Guard(health=False),
+        "custom_rule": Guard(health=False),
+    }
+
     structure = NamedChoice(
         label=_("Structure partenaire"),
         queryset=None,
@@ -276,7 +283,10 @@ def _minutes_between(start: datetime.time, end: datetime.time) -> int:
     return int(delta.total_seconds() // 60)
 
 
-class CancelOccurrenceForm(forms.Form):
+class CancelOccurrenceForm(SensitiveDataFormMixin, forms.Form):
+    # Sent to the people who had an appointment: the library's phone may be in it.
+    guarded_fields = {"reason": CONTACT_ALLOWED}
+
     reason = forms.CharField(
         label=_("Motif"),
         max_length=200,
@@ -310,7 +320,10 @@ class DeskBookingForm(VisitorForm):
 # --- Workshops -------------------------------------------------------------------
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(SensitiveDataFormMixin, forms.ModelForm):
+    # A public description: the library's phone or e-mail for questions may be in it.
+    guarded_fields = {"title": GUARDED, "description": CONTACT_ALLOWED}
+
     animator = NamedChoice(
         label=_("Animateur·rice"),
         queryset=None,

@@ -12,9 +12,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aiguillage.agenda.contact import Visitor, checked_visitor
+from aiguillage.privacy.validators import GUARDED, Guard, SensitiveDataFormMixin
 
 
-class VisitorForm(forms.Form):
+class VisitorForm(SensitiveDataFormMixin, forms.Form):
+    guarded_fields = {
+        "first_name": Guard(health=False),
+        "accessibility_needs": GUARDED,
+        "language": Guard(health=False),
+    }
+    guard_exempt = {
+        "email": "the visitor's address for the reminder, checked as an e-mail address",
+        "phone": "the visitor's phone for the reminder, checked as a French phone number",
+    }
+
     first_name = forms.CharField(
         label=_("Prénom ou pseudonyme"),
         max_length=60,

@@ -21,6 +21,12 @@ from aiguillage.directory.vocabularies import (
     LIEUX_SERVICES,
     LIEUX_SPECIFIC_SUPPORT,
 )
+from aiguillage.privacy.validators import (
+    CONTACT_ALLOWED,
+    GUARDED,
+    Guard,
+    SensitiveDataFormMixin,
+)
 
 RADIUS_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (30, "30 km"), (50, "50 km")]
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -76,9 +82,25 @@ class ListField(forms.MultipleChoiceField):
         super().__init__(choices=[(v, v) for v in values], required=False, **kwargs)
 
 
-class StructureForm(forms.ModelForm):
+class StructureForm(SensitiveDataFormMixin, forms.ModelForm):
     """What staff may correct on a structure. An import of the structure's source
     overwrites these fields again, except covered needs once edited here."""
+
+    # An organisation's public data: its phone or e-mail may be in its texts.
+    guarded_fields = {
+        "name": Guard(allow_contact=True, health=False),
+        "typology": Guard(health=False),
+        "address": Guard(allow_contact=True, health=False),
+        "address_complement": Guard(allow_contact=True, health=False),
+        "commune_name": Guard(health=False),
+        "opening_hours": Guard(allow_contact=True, health=False),
+        "description": CONTACT_ALLOWED,
+    }
+    guard_exempt = {
+        "postcode": "five digits, checked as a postcode",
+        "commune_insee": "a commune's INSEE code, five characters",
+        "phone": "the structure's public phone: contact is its purpose",
+    }
 
     lieux_services = ListField(LIEUX_SERVICES, label=_("Services proposés"))
     publics = ListField(LIEUX_PUBLICS, label=_("Publics spécifiquement adressés"))
@@ -131,7 +153,10 @@ class StructureForm(forms.ModelForm):
         return data
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(SensitiveDataFormMixin, forms.ModelForm):
+    # No contact data: the partner's people have their own contact records.
+    guarded_fields = {"notes": GUARDED}
+
     reference_needs = forms.ModelMultipleChoiceField(
         label=_("Besoins dont il est notre référence"),
         queryset=Need.objects.none(),
@@ -162,7 +187,10 @@ class PartnershipForm(forms.ModelForm):
         return data
 
 
-class PartnerContactForm(forms.ModelForm):
+class PartnerContactForm(SensitiveDataFormMixin, forms.ModelForm):
+    guarded_fields = {"name": Guard(health=False), "job_title": Guard(health=False)}
+    guard_exempt = {"phone": "the partner's work phone: contact is its purpose"}
+
     class Meta:
         model = PartnerContact
         fields = ["name", "job_title", "email", "phone"]

@@ -31,6 +31,9 @@ from aiguillage.orientation.models import (
     Outcome,
 )
 from aiguillage.orientation.situation import Situation
+from aiguillage.privacy import journal
+from aiguillage.privacy.models.journal import JournalAction
+from aiguillage.privacy.validators import check_text
 
 # A mandate reference as Aidants Connect shows it: letters, digits and a few separators.
 # Spaces and "@" are refused so that a name or an e-mail address cannot be typed here.
@@ -89,6 +92,8 @@ def _check_mandate(*, outcome: str, mandate_reference: str, need: Need | None) -
             ),
             code="mandate_format",
         )
+    # The format lets digits through: a NIR or a card number is not a mandate reference.
+    check_text(reference)
     return reference
 
 
@@ -162,6 +167,15 @@ def record_interaction(
     )
     interaction.full_clean()
     interaction.save()
+    if outcome == Outcome.DONE_FOR:  # the mandate, the staff member, the need: never the visitor
+        journal.record(
+            action=JournalAction.ACT_FOR,
+            network=network,
+            actor=membership.user,
+            actor_role=membership.role,
+            obj=interaction,
+            details={"mandate_reference": reference, "need": need.slug},
+        )
     return interaction
 
 

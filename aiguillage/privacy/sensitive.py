@@ -1,0 +1,576 @@
+"""The sensitive-data guard: find, in a free text, what must never be written there.
+
+``scan(text)`` returns findings (kind, position, severity), never the value found, so
+a finding can be shown, logged or journaled without repeating what it protects.
+
+What is looked for, and how false alarms are kept down (docs/privacy-guard.md says
+more, with the measured rates):
+
+* **Numbers with a checksum** (``nir``, ``fiscal_number``, ``iban``, ``card_number``)
+  are found among the digit groups of the text. A candidate is a run of consecutive
+  groups whose *layout* is one people actually type (``1 85 05 78 006 084 36``, or no
+  separator at all: a list of postcodes does not form a NIR), and whose key is valid
+  (python-stdnum). Next to the number, a context word can make it certain (« n° de
+  sécu » with a wrong key is still a NIR typed with a typo) or rule it out (« SIRET »).
+* **A SIRET is Luhn-valid.** A card number needs the card's usual length and brand
+  prefix (16 digits starting 4, 5, 6, 2221-2720, 3528-3589; 15 for Amex; 19), or a
+  card word just before it (« carte bancaire », « CB », « Visa »…); 14 digits (a
+  SIRET's length) is a card only in such a context, and never after « SIRET ».
+* **Identifiers without a checksum** (``passport``, ``id_card``, ``password``,
+  ``login``) are found only after their keyword (« passeport n° », « mdp : »), and
+  the value must look like one: an identity number has digits, a password after a
+  colon is not a plain word of the sentence (« mot de passe : oublié »), and a bare
+  « code » counts only with a colon or a word that makes it secret (« code PIN »):
+  « code postal », « code de la route » are not secrets.
+* **Contact data** (``email``, ``phone``, by ``phonenumbers``) only when the field
+  must hold none (``allow_contact=False``).
+* **Health details** (``health``) are a warning, never a refusal: a short list of
+  diagnoses and treatments. Procedure words (Ameli, CPAM, carte Vitale, mutuelle,
+  arrêt maladie, MDPH, handicap…) are not in it.
+
+Overlapping findings are merged: the more specific kind wins (an IBAN is not also a
+card number, a password that looks like a phone number is a password).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Literal
+
+import phonenumbers
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
+from stdnum.fr import nif, nir
+
+Severity = Literal["refuse", "warn"]
+REFUSE: Severity = "refuse"
+WARN: Severity = "warn"
+
+
+class Kind(StrEnum):
+    NIR = "nir"
+    FISCAL_NUMBER = "fiscal_number"
+    IBAN = "iban"
+    CARD_NUMBER = "card_number"
+    PASSPORT = "passport"
+    ID_CARD = "id_card"
+    PASSWORD = "password"  # noqa: S105 (a kind's name)
+    LOGIN = "login"
+    EMAIL = "email"
+    PHONE = "phone"
+    HEALTH = "health"
+
+
+# When two findings overlap, the earlier kind in this order is kept.
+PRIORITY: tuple[Kind, ...] = (
+    Kind.IBAN,
+    Kind.NIR,
+    Kind.FISCAL_NUMBER,
+    Kind.CARD_NUMBER,
+    Kind.PASSPORT,
+    Kind.ID_CARD,
+    Kind.PASSWORD,
+    Kind.LOGIN,
+    Kind.EMAIL,
+    Kind.PHONE,
+    Kind.HEALTH,
+)
+_RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What was found and where (``text[start:end]``), never the value itself."""
+
+    kind: str
+    start: int
+    end: int
+    severity: Severity
+
+    @property
+    def refused(self) -> bool:
+        return self.severity == REFUSE
+
+
+# --- folding: lower case, no accents, same length --------------------------------------
+
+_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
+
+
+@cache
+def _fold_char(char: str) -> str:
+    if char in _APOSTROPHES:
+        return _APOSTROPHES[char]
+    lower = char.lower()
+    if len(lower) != 1:
+        return char
+    return unicodedata.normalize("NFD", lower)[0]
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case without accents, character for character (positions hold)."""
+    return "".join(_fold_char(char) for char in text)
+
+
+# --- digit groups -----------------------------------------------------------------------
+
+# Corsica's NIR departments (2A, 2B) become private-use characters for the digit-group
+# search, so the NIR keeps its positions; any other kind refuses a group holding them.
+_CORSICA = {"A": "\ue000", "B": "\ue001", "a": "\ue000", "b": "\ue001"}
+_CORSICA_BACK = {"\ue000": "A", "\ue001": "B"}
+_CORSICA_RE = re.compile(r"(?:(?<=[0-9])|(?<=[0-9][ .\-]))2([AaBb])(?=[ .\-]?[0-9])")
+_SPACES = " \u00a0\u202f\t"
+# Digits, separated by at most a few spaces and one dot or dash: "1 85 05", "06.12",
+# "4970-1012". Slashes (dates), commas (prices, lists) and letters end a run.
+_RUN_RE = re.compile(
+    r"(?<![0-9A-Za-z\ue000\ue001])[0-9\ue000\ue001]+"
+    r"(?:[ \u00a0\u202f\t]{0,2}[.\-]?[ \u00a0\u202f\t]{0,2}[0-9\ue000\ue001]+)*"
+    r"(?![0-9A-Za-z\ue000\ue001])"
+)
+_GROUP_RE = re.compile(r"[0-9\ue000\ue001]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    start: int
+    end: int
+    digits: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """Consecutive digit groups: their digits, span and inner boundaries."""
+
+    start: int
+    end: int
+    digits: str
+    cuts: frozenset[int]  # where, among the digits, a separator stood
+
+
+def _digit_runs(text: str) -> list[list[_Group]]:
+    marked = _CORSICA_RE.sub(lambda m: "2" + _CORSICA[m[1]], text)
+    return [
+        [
+            _Group(run.start() + g.start(), run.start() + g.end(), g.group())
+            for g in _GROUP_RE.finditer(run.group())
+        ]
+        for run in _RUN_RE.finditer(marked)
+    ]
+
+
+def _candidates(runs: list[list[_Group]], lengths: frozenset[int]) -> Iterator[_Candidate]:
+    """Every window of consecutive groups whose digit count is in ``lengths``."""
+    longest = max(lengths)
+    for groups in runs:
+        for i in range(len(groups)):
+            digits, cuts = "", set()
+            for j in range(i, len(groups)):
+                if j > i:
+                    cuts.add(len(digits))
+                digits += groups[j].digits
+                if len(digits) > longest:
+                    break
+                if len(digits) in lengths:
+                    yield _Candidate(groups[i].start, groups[j].end, digits, frozenset(cuts))
+
+
+# --- context words ----------------------------------------------------------------------
+
+_CONTEXT_WINDOW = 45
+
+
+def _context_before(folded: str, start: int, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` occurs in the few words before ``start`` (same sentence)."""
+    before = folded[max(0, start - _CONTEXT_WINDOW) : start]
+    before = re.split(r"[.;!?\n]\s", before)[-1]
+    return pattern.search(before) is not None
+
+
+_NIR_CONTEXT = re.compile(
+    r"securite sociale|\bsecu\b|\bnir\b|\bn\s?[°o]?\s?ss\b|\bnum(?:ero)?\.?\s?ss\b"
+    r"|\bssn\b|numero insee|n\s?°\s?insee|carte vitale|\bassure social"
+)
+_FISCAL_CONTEXT = re.compile(
+    r"fiscal|\bspi\b|teledeclarant|\bnif\b|numero d'impot|avis d'imposition"
+)
+_CARD_CONTEXT = re.compile(
+    r"carte (?:bancaire|bleue|de credit|de paiement|visa|mastercard)|\bcb\b|\bvisa\b"
+    r"|mastercard|\bamex\b|american express|maestro|numero de (?:la )?carte|n\s?°\s?(?:de )?carte"
+    r"|\bcvv\b|cryptogramme"
+)
+# After one of these words, a number is a business or product reference, not a person's.
+_NOT_PERSONAL_CONTEXT = re.compile(
+    r"\bsiret\b|\bsiren\b|\btva\b|\brcs\b|\bean\b|\bisbn\b|\bgtin\b|code[- ]barre|\brna\b"
+    r"|\bfacture\b|\bdossier\b|\bcommande\b|\bcolis\b|\bsuivi\b|\bref\b|reference|\bfiness\b"
+    r"|\bape\b|\bnaf\b|\brpps\b|\badeli\b"
+)
+
+
+# --- NIR, fiscal number, card -----------------------------------------------------------
+
+_NIR_CUTS = frozenset({1, 3, 5, 7, 10, 13})
+_NIR_SEX = frozenset("123478")
+
+
+def _nir_layout(cuts: frozenset[int], length: int) -> bool:
+    """The layouts people type: none, the card's 1-2-2-2-3-3-2 (or part of it), the
+    key apart. A cut at 5 and 10 only is a list of postcodes, not a NIR."""
+    allowed = {cut for cut in _NIR_CUTS if cut < length}
+    if not cuts <= allowed:
+        return False
+    return not cuts or bool(cuts & {1, 3, 13})
+
+
+def _nir_shaped(digits: str) -> bool:
+    if digits[0] not in _NIR_SEX:
+        return False
+    month = digits[3:5]
+    return month.isdigit() and (1 <= int(month) <= 12 or 20 <= int(month) <= 42 or int(month) >= 50)
+
+
+def _nir_text(digits: str) -> str:
+    return "".join(_CORSICA_BACK.get(char, char) for char in digits)
+
+
+def _find_nir(runs, folded: str) -> Iterator[Finding]:
+    for cand in _candidates(runs, frozenset({13, 15})):
+        if not _nir_layout(cand.cuts, len(cand.digits)) or not _nir_shaped(cand.digits):
+            continue
+        in_context = _context_before(folded, cand.start, _NIR_CONTEXT)
+        if (len(cand.digits) == 15 and (in_context or nir.is_valid(_nir_text(cand.digits)))) or (
+            len(cand.digits) == 13 and in_context
+        ):
+            yield Finding(Kind.NIR, cand.start, cand.end, REFUSE)
+
+
+_FISCAL_CUTS = frozenset({2, 4, 7, 10})
+
+
+def _find_fiscal(runs, folded: str) -> Iterator[Finding]:
+    for cand in _candidates(runs, frozenset({13})):
+        digits = cand.digits
+        if not digits.isdigit() or digits[0] not in "0123" or not cand.cuts <= _FISCAL_CUTS:
+            continue
+        if _context_before(folded, cand.start, _FISCAL_CONTEXT) or (
+            nif.is_valid(digits) and not _context_before(folded, cand.start, _NOT_PERSONAL_CONTEXT)
+        ):
+            yield Finding(Kind.FISCAL_NUMBER, cand.start, cand.end, REFUSE)
+
+
+def _card_brand(digits: str) -> bool:
+    """A brand's prefix for the card's length (Visa, Mastercard, CB co-badged, Amex,
+    Discover, JCB, UnionPay, Maestro)."""
+    length, two, four = len(digits), int(digits[:2]), int(digits[:4])
+    if length == 15:
+        return two in (34, 37)
+    if length in (16, 19):
+        return digits[0] in "456" or 2221 <= four <= 2720 or 3528 <= four <= 3589
+    return False
+
+
+def _card_layout(cuts: frozenset[int], length: int) -> bool:
+    if not cuts:
+        return True
+    fours = set(range(4, length, 4))
+    return cuts <= fours or cuts == {4, 10}  # 4-4-4-4(-3), or Amex/Diners 4-6-5 / 4-6-4
+
+
+def _find_card(runs, folded: str) -> Iterator[Finding]:
+    for cand in _candidates(runs, frozenset(range(13, 20))):
+        digits = cand.digits
+        if not digits.isdigit() or not luhn.is_valid(digits):
+            continue
+        if _context_before(folded, cand.start, _CARD_CONTEXT) or (
+            _card_layout(cand.cuts, len(digits))
+            and _card_brand(digits)
+            and not _context_before(folded, cand.start, _NOT_PERSONAL_CONTEXT)
+        ):
+            yield Finding(Kind.CARD_NUMBER, cand.start, cand.end, REFUSE)
+
+
+# --- IBAN -------------------------------------------------------------------------------
+
+_IBAN_RE = re.compile(
+    r"(?<![0-9A-Za-z])[A-Za-z]{2}[ \u00a0]?[0-9]{2}(?:[ \u00a0\-]?[0-9A-Za-z]){8,32}"
+)
+
+
+def _find_iban(text: str) -> Iterator[Finding]:
+    for match in _IBAN_RE.finditer(text):
+        # Positions of the alphanumeric characters: the longest valid prefix wins.
+        chars = [(match.start() + i, c) for i, c in enumerate(match.group()) if c.isalnum()]
+        for size in range(len(chars), 13, -1):
+            end = chars[size - 1][0] + 1
+            if end < len(text) and text[end].isalnum():
+                continue  # a prefix that stops inside a word
+            if stdnum_iban.is_valid("".join(c for _, c in chars[:size]).upper()):
+                yield Finding(Kind.IBAN, match.start(), end, REFUSE)
+                break
+
+
+# --- identity documents -----------------------------------------------------------------
+
+_ID_GAP = (
+    r"(?:\s|[:=#°º.\-\u2013]|\bn\s?[°º]|\bno\b\.?|\bnum(?:ero)?\b\.?|\bnumber\b"
+    r"|\best\b|\bdu\b|\bde\b|\bd'|\bla\b)*"
+)
+_ID_VALUE = r"(?P<value>[0-9a-z]{2,14}(?:[ \-][0-9]{2,6}){0,3})(?![0-9a-z])"
+_PASSPORT_RE = re.compile(r"\bpass(?:e)?ports?\b" + _ID_GAP + _ID_VALUE)
+_ID_CARD_RE = re.compile(
+    r"(?:carte (?:nationale )?d'identite|\bcni\b|titre de sejour|carte de sejour"
+    r"|carte de resident|permis de conduire|numero d'etranger|numero etranger|\bagdref\b"
+    r"|piece d'identite|\bid card\b)" + _ID_GAP + _ID_VALUE
+)
+
+
+def _id_shaped(value: str) -> bool:
+    compact = value.replace(" ", "").replace("-", "")
+    digits = sum(char.isdigit() for char in compact)
+    return 6 <= len(compact) <= 14 and digits >= 2 and len(set(compact)) > 2
+
+
+def _find_identity(folded: str) -> Iterator[Finding]:
+    for kind, pattern in ((Kind.PASSPORT, _PASSPORT_RE), (Kind.ID_CARD, _ID_CARD_RE)):
+        for match in pattern.finditer(folded):
+            if _id_shaped(match["value"]):
+                yield Finding(kind, match.start("value"), match.end("value"), REFUSE)
+
+
+# --- passwords and logins ---------------------------------------------------------------
+
+# A bare « code » is a secret only with one of these words (or a colon just after it).
+_CODE_KEY = (
+    r"code(?: secret| confidentiel| pin| d'acces| provisoire| temporaire| d'activation"
+    r"| de connexion| de securite| de verification| a usage unique| otp| sms| recu par sms)"
+)
+_MDP_KEY = r"mots? de passe|mots?-de-passe|\bmdp\b|\bpassword\b|\bpasswd\b|\bpwd\b|\bpin\b"
+_LOGIN_KEY = r"\bidentifiants?\b|\blogin\b|nom d'utilisateur|\busername\b|\buser\b"
+_QUALIFIER = r"(?:[ \t]+(?!(?:est|c'est)\b)[\w'.\-]+){0,5}?"
+_VALUE = r"(?P<value>[«\"“'][^«»\"“”'\n]{1,64}[»\"”']|[^\s«»\"“”]{1,64})"
+# After the key: words then a colon (« mot de passe ameli : … »), « est », or nothing.
+_AFTER_KEY = (
+    rf"(?:(?P<qual>{_QUALIFIER})[ \t]*(?P<sep>:|=|->|→)[ \t]*|[ \t]+(?:est|c'est)[ \t]+|[ \t]+)"
+    rf"{_VALUE}"
+)
+_SECRET_RE = re.compile(rf"(?P<key>{_MDP_KEY}|{_CODE_KEY}|(?P<bare_code>\bcode\b)){_AFTER_KEY}")
+_LOGIN_RE = re.compile(rf"(?P<key>{_LOGIN_KEY}){_AFTER_KEY}")
+
+# Words that follow « mot de passe : » in a sentence about it, not as its value.
+_NOT_A_VALUE_WORDS = """
+    a à au aux avec ce ceci cela celui celle ces cet cette c'est ca chez comme dans de des
+    du elle elles en est et il ils je la le les leur leurs lui ma mais me mes moi mon ne
+    n'a n'est ni non nos notre nous on ou où par pas pour qu'il que qui sa sans se ses si
+    son sur ta te tes toi ton tu un une vos votre vous y oublie oubliee oublies oubliees
+    perdu perdue perdus perdues change changee changer modifie modifiee modifier
+    reinitialise reinitialisee reinitialiser reinitialisation bloque bloquee expire expiree
+    demande demandee demander envoye envoyee envoyer recu recue recevoir cree creee creer
+    refait refaire fait faire note noter retrouve retrouver recupere recuperer saisi saisir
+    tape taper retenir garder donner utiliser choisir choisi trouver verifier verifie
+    valide validee invalide incorrect incorrecte errone erronee faux fausse bon bonne ok
+    aucun aucune inconnu inconnue vide voir nouveau nouvel nouvelle ancien ancienne
+    provisoire temporaire jamais rien toujours deja trop faible fort forte robuste
+    complique simple long court requis obligatoire necessaire identique meme different
+    personnel personnelle secret securise adresse numero email e-mail mail courriel
+    telephone nom prenom date celui-ci celle-ci lequel laquelle quoi comment pourquoi quand
+    x xx xxx xxxx
+"""
+_NOT_A_VALUE = frozenset(_NOT_A_VALUE_WORDS.split())
+_PUNCT_END = ".,;:)]}»\"”'"
+# CamelCase names of services, not passwords typed after « mdp ».
+_SERVICE_NAMES_WORDS = """
+    franceconnect linkedin whatsapp youtube iphone ipad icloud paypal tiktok ebay leboncoin
+    moncompteformation monespacesante doctolib facebook gmail hotmail outlook yahoo orange
+    sfr free bouygues laposte netflix deezer spotify instagram
+"""
+_SERVICE_NAMES = frozenset(_SERVICE_NAMES_WORDS.split())
+_DATE_OR_TIME = re.compile(
+    r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}h(?:\d{2})?|\d{1,2}:\d{2}|\d+(?:[.,]\d+)? ?€"
+)
+
+
+def _clean_value(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trims quotes and the sentence's punctuation off a value's span."""
+    while end > start and text[end - 1] in _PUNCT_END:
+        end -= 1
+    while start < end and text[start] in "«\"“'":
+        start += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _looks_secret(value: str) -> bool:
+    """A value typed as it is, not a word of the sentence: digits, symbols, capitals
+    inside a word that is neither an acronym nor a service's name."""
+    if any(char.isdigit() for char in value):
+        return True
+    if any(not char.isalnum() and char not in "'-." for char in value):
+        return True
+    inner = value[1:]
+    mixed = any(c.isupper() for c in inner) and any(c.islower() for c in inner)
+    return mixed and fold(value) not in _SERVICE_NAMES
+
+
+def _masked(value: str) -> bool:
+    return set(value) <= set("*•xX.#_-?!")
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    """Whether a value stands alone: the text or the clause ends after it, or « et »,
+    « ou » join another item (« mdp : soleil et identifiant : … »)."""
+    rest = text[end:].lstrip(" \t")
+    if not rest or rest[0] in "\n.,;!?)":
+        return True
+    return fold(rest[:4]).startswith(("et ", "ou "))
+
+
+def _find_secrets(text: str, folded: str) -> Iterator[Finding]:
+    for kind, pattern in ((Kind.PASSWORD, _SECRET_RE), (Kind.LOGIN, _LOGIN_RE)):
+        for match in pattern.finditer(folded):
+            start, end = _clean_value(text, match.start("value"), match.end("value"))
+            value, folded_value = text[start:end], folded[start:end]
+            if len(value) < 3 or _masked(value) or _DATE_OR_TIME.fullmatch(folded_value):
+                continue
+            explicit = match["sep"] is not None
+            if match.groupdict().get("bare_code") and (not explicit or match["qual"]):
+                continue  # « code postal : 34700 », « code 12 »: not a secret
+            if _looks_secret(value):
+                yield Finding(kind, start, end, REFUSE)
+            elif explicit and folded_value not in _NOT_A_VALUE and _ends_clause(text, end):
+                # « mot de passe : soleil », but not « mot de passe : oublié » nor
+                # « mot de passe : rappeler la CAF »
+                yield Finding(kind, start, end, REFUSE)
+
+
+# --- contact ----------------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![\w\-])"
+)
+_MAYBE_PHONE = re.compile(r"(?:\d\D{0,3}){6}")
+
+
+def _find_email(text: str) -> Iterator[Finding]:
+    for match in _EMAIL_RE.finditer(text):
+        yield Finding(Kind.EMAIL, match.start(), match.end(), REFUSE)
+
+
+def _find_phone(text: str) -> Iterator[Finding]:
+    if not _MAYBE_PHONE.search(text):
+        return
+    matcher = phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.VALID)
+    for match in matcher:
+        yield Finding(Kind.PHONE, match.start, match.end, REFUSE)
+
+
+# --- health (warning) -------------------------------------------------------------------
+
+# Diagnoses and treatments about a person. Left out on purpose: the procedure words
+# (Ameli, CPAM, carte Vitale, mutuelle, arrêt maladie, assurance maladie, MDPH, AAH,
+# RQTH, handicap, invalidité, ALD, déclaration de grossesse) and what the desk asks
+# for accessibility (fauteuil, malvoyant, sourd…).
+_HEALTH_WORDS = (
+    r"cancers?|cancereu(?:x|se|ses)|tumeurs?|leucemies?|lymphomes?|metastases?"
+    r"|chimio(?:therapies?)?|radiotherapies?|diabetes?|diabetiques?|insuline|vih|sida"
+    r"|seropositi(?:f|ve|fs|ves)|hepatites?|tuberculose|alzheimer|parkinson"
+    r"|sclerose en plaques|epilepsies?|epileptiques?|schizophren\w*|bipolaires?"
+    r"|depressions?|depressi(?:f|ve|fs|ves)|burn[- ]?out|psychiatri\w*|antidepresseurs?"
+    r"|anxiolytiques?|neuroleptiques?|methadone|tritherapies?|dialyses?|dialyse(?:e|s|es)?"
+    r"|avc|infarctus|cirrhose|alcooliques?|alcoolisme|toxicomanes?|toxicomanie"
+    r"|addictions?|anorexie|boulimie|ivg|avortement|fausse[- ]couche"
+    r"|hospitalise(?:e|s|es)?|cardiaque|mucoviscidose|myopathie"
+)
+_HEALTH_RE = re.compile(
+    rf"\b(?:{_HEALTH_WORDS})\b"
+    r"|\b(?:est|suis|etait|etant|tombee|femmes?) enceintes?\b"
+    r"|\benceintes? de \d+ (?:mois|semaines)\b"
+)
+# Names of associations and campaigns that carry a health word without being about
+# anyone's health.
+_HEALTH_NAMES = re.compile(
+    r"ligue (?:nationale )?contre le cancer|federation francaise des diabetiques"
+    r"|journee mondiale|mois sans tabac|octobre rose|institut du cancer|france alzheimer"
+    r"|france parkinson|sida info service|aides sida|semaine d'information sur la sante mentale"
+)
+
+
+def _find_health(folded: str) -> Iterator[Finding]:
+    names = [(m.start(), m.end()) for m in _HEALTH_NAMES.finditer(folded)]
+    for match in _HEALTH_RE.finditer(folded):
+        if any(start <= match.start() < end for start, end in names):
+            continue
+        yield Finding(Kind.HEALTH, match.start(), match.end(), WARN)
+
+
+# --- merging ----------------------------------------------------------------------------
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per place: the more specific kind wins an overlap; overlapping
+    findings of the same kind become one."""
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (_RANK[Kind(f.kind)], f.start, -f.end)):
+        overlapping = [k for k in kept if k.start < finding.end and finding.start < k.end]
+        if not overlapping:
+            kept.append(finding)
+        elif all(k.kind == finding.kind for k in overlapping):
+            for k in overlapping:
+                kept.remove(k)
+            kept.append(
+                Finding(
+                    finding.kind,
+                    min(finding.start, *(k.start for k in overlapping)),
+                    max(finding.end, *(k.end for k in overlapping)),
+                    finding.severity,
+                )
+            )
+    return sorted(kept, key=lambda f: (f.start, f.end))
+
+
+# --- the service ------------------------------------------------------------------------
+
+MAX_SCANNED_CHARS = 100_000
+
+
+def scan(text: str, *, allow_contact: bool = False) -> list[Finding]:
+    """The sensitive data found in ``text``, in order of position.
+
+    ``allow_contact`` lets e-mail addresses and phone numbers through: for a field whose
+    purpose is a contact, or a partner's public phone in a directory description.
+    Texts longer than ``MAX_SCANNED_CHARS`` are scanned in their first part only: no
+    form field of the application is that long.
+    """
+    if not text:
+        return []
+    text = text[:MAX_SCANNED_CHARS]
+    folded = fold(text)
+    findings: list[Finding] = []
+    if any(char.isdigit() for char in text):
+        runs = _digit_runs(text)
+        findings += _find_nir(runs, folded)
+        findings += _find_fiscal(runs, folded)
+        findings += _find_card(runs, folded)
+        findings += _find_iban(text)
+        findings += _find_identity(folded)
+    findings += _find_secrets(text, folded)
+    if not allow_contact:
+        findings += _find_email(text)
+        findings += _find_phone(text)
+    findings += _find_health(folded)
+    return _merge(findings)
+
+
+def refusals(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == REFUSE]
+
+
+def warnings(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == WARN]
