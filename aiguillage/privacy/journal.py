@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aiguillage.privacy.models.journal import GENESIS_HASH, JournalAction, JournalEntry, JournalHead
@@ -145,14 +146,30 @@ class ChainCheck:
 
 def verify(*, batch_size: int = 2000) -> ChainCheck:
     """Walk the chain from its anchor: consecutive numbers, each previous hash, each own
-    hash, and the head's end. Names the first entry where it breaks."""
+    hash, and the head's end. Names the first entry where it breaks.
+
+    Writers may append while it runs: the walk stops at the head read first, and rows
+    past the head's end are looked for in one statement (``record`` moves the head in
+    the entry's transaction, so no committed row lies past it). A break found is checked
+    by a second walk, which reads the anchor again in case a purge ran meanwhile."""
+    check = _walk(batch_size)
+    return check if check.intact else _walk(batch_size)
+
+
+def _walk(batch_size: int) -> ChainCheck:
     head = JournalHead.objects.filter(pk=1).first()
     anchor_seq = head.anchor_seq if head else 0
+    last_seq = head.last_seq if head else 0
+    last_hash = head.last_hash if head else GENESIS_HASH
     expected_prev = head.anchor_hash if head else GENESIS_HASH
     expected_seq = anchor_seq + 1
     checked = 0
-    rows = JournalEntry.objects.order_by("seq").iterator(chunk_size=batch_size)
-    for entry in rows:
+    rows = JournalEntry.objects.filter(seq__lte=last_seq).order_by("seq")
+    for entry in rows.iterator(chunk_size=batch_size):
+        if entry.seq < expected_seq:
+            return ChainCheck(
+                False, checked, entry.seq, f"it comes before the chain's start (#{expected_seq})"
+            )
         if entry.seq != expected_seq:
             return ChainCheck(
                 False,
@@ -167,11 +184,24 @@ def verify(*, batch_size: int = 2000) -> ChainCheck:
         checked += 1
         expected_prev = entry.hash
         expected_seq += 1
-    last_seq = head.last_seq if head else 0
-    last_hash = head.last_hash if head else GENESIS_HASH
-    if expected_seq - 1 != last_seq or expected_prev != last_hash:
+    if expected_seq - 1 != last_seq:
         return ChainCheck(
             False, checked, expected_seq, f"entries after #{expected_seq - 1} are missing"
+        )
+    if expected_prev != last_hash:
+        return ChainCheck(
+            False, checked, last_seq, "its hash is not the one the journal's head recorded"
+        )
+    head_end = JournalHead.objects.filter(pk=1).values("last_seq")[:1]
+    beyond = (
+        JournalEntry.objects.filter(seq__gt=Coalesce(Subquery(head_end), Value(0)))
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if beyond is not None:
+        return ChainCheck(
+            False, checked, beyond, "it lies past the journal's end: the application never wrote it"
         )
     return ChainCheck(True, checked)
 
