@@ -123,7 +123,9 @@ def fold(text: str) -> str:
 # search, so the NIR keeps its positions; any other kind refuses a group holding them.
 _CORSICA = {"A": "\ue000", "B": "\ue001", "a": "\ue000", "b": "\ue001"}
 _CORSICA_BACK = {"\ue000": "A", "\ue001": "B"}
-_CORSICA_RE = re.compile(r"(?:(?<=[0-9])|(?<=[0-9][ .\-]))2([AaBb])(?=[ .\-]?[0-9])")
+_CORSICA_RE = re.compile(
+    r"(?:(?<=[0-9])|(?<=[0-9][ .\-\u00a0\u202f]))2([AaBb])(?=[ .\-\u00a0\u202f]?[0-9])"
+)
 _SPACES = " \u00a0\u202f\t"
 # Digits, separated by at most a few spaces and one dot or dash: "1 85 05", "06.12",
 # "4970-1012". Slashes (dates), commas (prices, lists) and letters end a run.
@@ -208,6 +210,10 @@ _NOT_PERSONAL_CONTEXT = re.compile(
     r"\bsiret\b|\bsiren\b|\btva\b|\brcs\b|\bean\b|\bisbn\b|\bgtin\b|code[- ]barre|\brna\b"
     r"|\bfacture\b|\bdossier\b|\bcommande\b|\bcolis\b|\bsuivi\b|\bref\b|reference|\bfiness\b"
     r"|\bape\b|\bnaf\b|\brpps\b|\badeli\b"
+)
+# Words that make « identifiant … : » an organisation's reference, not a person's login.
+_NOT_A_LOGIN_QUALIFIER = re.compile(
+    _NOT_PERSONAL_CONTEXT.pattern + r"|\bfiche\b|\bconvention\b|\bsource\b|\bstructure\b"
 )
 
 
@@ -300,6 +306,13 @@ _IBAN_RE = re.compile(
 )
 
 
+def _iban_checksum(value: str) -> bool:
+    """ISO 7064 mod 97-10 alone: a cheap sieve before stdnum's full check."""
+    if not value.isascii() or not value.isalnum():
+        return False
+    return int("".join(str(int(char, 36)) for char in value[4:] + value[:4])) % 97 == 1
+
+
 def _find_iban(text: str) -> Iterator[Finding]:
     for match in _IBAN_RE.finditer(text):
         # Positions of the alphanumeric characters: the longest valid prefix wins.
@@ -308,7 +321,8 @@ def _find_iban(text: str) -> Iterator[Finding]:
             end = chars[size - 1][0] + 1
             if end < len(text) and text[end].isalnum():
                 continue  # a prefix that stops inside a word
-            if stdnum_iban.is_valid("".join(c for _, c in chars[:size]).upper()):
+            value = "".join(c for _, c in chars[:size]).upper()
+            if _iban_checksum(value) and stdnum_iban.is_valid(value):
                 yield Finding(Kind.IBAN, match.start(), end, REFUSE)
                 break
 
@@ -316,10 +330,11 @@ def _find_iban(text: str) -> Iterator[Finding]:
 # --- identity documents -----------------------------------------------------------------
 
 _ID_GAP = (
-    r"(?:\s|[:=#°º.\-\u2013]|\bn\s?[°º]|\bno\b\.?|\bnum(?:ero)?\b\.?|\bnumber\b"
+    r"(?:\s|[:=#°º.(\-\u2013]|\bn\s?[°º]|\bno\b\.?|\bnum(?:ero)?\b\.?|\bnumber\b"
     r"|\best\b|\bdu\b|\bde\b|\bd'|\bla\b)*"
 )
-_ID_VALUE = r"(?P<value>[0-9a-z]{2,14}(?:[ \-][0-9]{2,6}){0,3})(?![0-9a-z])"
+# One word of letters and digits, or digit groups (« 1234 5678 9012 »).
+_ID_VALUE = r"(?P<value>[0-9]{2,6}(?:[ \-][0-9]{2,6}){1,3}|[0-9a-z]{2,14})(?![0-9a-z])"
 _PASSPORT_RE = re.compile(r"\bpass(?:e)?ports?\b" + _ID_GAP + _ID_VALUE)
 _ID_CARD_RE = re.compile(
     r"(?:carte (?:nationale )?d'identite|\bcni\b|titre de sejour|carte de sejour"
@@ -331,7 +346,7 @@ _ID_CARD_RE = re.compile(
 def _id_shaped(value: str) -> bool:
     compact = value.replace(" ", "").replace("-", "")
     digits = sum(char.isdigit() for char in compact)
-    return 6 <= len(compact) <= 14 and digits >= 2 and len(set(compact)) > 2
+    return 6 <= len(compact) <= 14 and digits >= 1 and len(set(compact)) > 2
 
 
 def _find_identity(folded: str) -> Iterator[Finding]:
@@ -354,7 +369,7 @@ _QUALIFIER = r"(?:[ \t]+(?!(?:est|c'est)\b)[\w'.\-]+){0,5}?"
 _VALUE = r"(?P<value>[«\"“'][^«»\"“”'\n]{1,64}[»\"”']|[^\s«»\"“”]{1,64})"
 # After the key: words then a colon (« mot de passe ameli : … »), « est », or nothing.
 _AFTER_KEY = (
-    rf"(?:(?P<qual>{_QUALIFIER})[ \t]*(?P<sep>:|=|->|→)[ \t]*|[ \t]+(?:est|c'est)[ \t]+|[ \t]+)"
+    rf"(?:(?P<qual>{_QUALIFIER})[ \t]*(?P<sep>:|=|->|→)[ \t]*|[ \t]+(?P<is>est|c'est)[ \t]+|[ \t]+)"
     rf"{_VALUE}"
 )
 _SECRET_RE = re.compile(rf"(?P<key>{_MDP_KEY}|{_CODE_KEY}|(?P<bare_code>\bcode\b)){_AFTER_KEY}")
@@ -378,6 +393,8 @@ _NOT_A_VALUE_WORDS = """
     personnel personnelle secret securise adresse numero email e-mail mail courriel
     telephone nom prenom date celui-ci celle-ci lequel laquelle quoi comment pourquoi quand
     x xx xxx xxxx
+    correct correcte juste vieux perime enregistre memorise sauvegarde partage connu
+    illisible introuvable facultatif celui-la obligatoirement indispensable demande
 """
 _NOT_A_VALUE = frozenset(_NOT_A_VALUE_WORDS.split())
 _PUNCT_END = ".,;:)]}»\"”'"
@@ -386,6 +403,9 @@ _SERVICE_NAMES_WORDS = """
     franceconnect linkedin whatsapp youtube iphone ipad icloud paypal tiktok ebay leboncoin
     moncompteformation monespacesante doctolib facebook gmail hotmail outlook yahoo orange
     sfr free bouygues laposte netflix deezer spotify instagram
+    ameli caf impots impot ants cpam msa carsat urssaf cnav agirc arrco pole emploi france
+    travail francetravail ameli.fr caf.fr impots.gouv.fr mutuelle banque messagerie boite
+    mail compte espace session wifi ordinateur telephone portable tablette
 """
 _SERVICE_NAMES = frozenset(_SERVICE_NAMES_WORDS.split())
 _DATE_OR_TIME = re.compile(
@@ -397,7 +417,7 @@ def _clean_value(text: str, start: int, end: int) -> tuple[int, int]:
     """Trims quotes and the sentence's punctuation off a value's span."""
     while end > start and text[end - 1] in _PUNCT_END:
         end -= 1
-    while start < end and text[start] in "«\"“'":
+    while start < end and text[start] in "«\"“'([{":
         start += 1
     while start < end and text[start].isspace():
         start += 1
@@ -418,6 +438,13 @@ def _looks_secret(value: str) -> bool:
     return mixed and fold(value) not in _SERVICE_NAMES
 
 
+def _login_shaped(value: str) -> bool:
+    """A user name: letters with digits, or a dot, underscore or at sign joining words."""
+    has_letter = any(char.isalpha() for char in value)
+    has_digit = any(char.isdigit() for char in value)
+    return has_letter and (has_digit or any(char in "._@" for char in value.strip(".")))
+
+
 def _masked(value: str) -> bool:
     return set(value) <= set("*•xX.#_-?!")
 
@@ -426,27 +453,90 @@ def _ends_clause(text: str, end: int) -> bool:
     """Whether a value stands alone: the text or the clause ends after it, or « et »,
     « ou » join another item (« mdp : soleil et identifiant : … »)."""
     rest = text[end:].lstrip(" \t")
-    if not rest or rest[0] in "\n.,;!?)":
+    if not rest or rest[0] in "\n.,;!?()/|":
         return True
     return fold(rest[:4]).startswith(("et ", "ou "))
+
+
+def _value_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The cleaned span of a candidate value, or None when it cannot be a secret."""
+    start, end = _clean_value(text, start, end)
+    value = text[start:end]
+    if len(value) < 3 or _masked(value) or _DATE_OR_TIME.fullmatch(fold(value)):
+        return None
+    return start, end
+
+
+def _plain_word_alone(text: str, folded: str, start: int, end: int) -> bool:
+    """A plain word standing as the value: not a word of the sentence (« oublié »), not
+    a service's name, and nothing after it in the clause."""
+    word = folded[start:end]
+    return (
+        word not in _NOT_A_VALUE
+        and word.rstrip("s") not in _NOT_A_VALUE
+        and word not in _SERVICE_NAMES
+        and _ends_clause(text, end)
+    )
+
+
+_TOKEN_RE = re.compile(r"\S+")
+_QUALIFIER_WORD = re.compile(r"[\w'.\-]+")
+_STRONG_LOGIN_KEYS = ("login", "username", "user", "nom d'utilisateur")
+
+
+def _bare_value(
+    text: str, folded: str, start: int, *, kind: Kind, strong_key: bool
+) -> tuple[int, int] | None:
+    """After a key and no colon: the value, possibly after one or two words naming the
+    service (« mdp impots Soleil2024 », « identifiant France Travail 1234567A »)."""
+    for position, token in enumerate(_TOKEN_RE.finditer(text, start)):
+        if position > 2:
+            return None
+        span = _value_span(text, token.start(), token.end())
+        if span is not None:
+            value = text[span[0] : span[1]]
+            if kind == Kind.PASSWORD and _looks_secret(value):
+                return span
+            if kind == Kind.LOGIN and _login_shaped(value):
+                return span
+            first_plain = position == 0 and value.islower() and value.isalpha()
+            if (
+                kind == Kind.LOGIN
+                and strong_key
+                and first_plain
+                and _plain_word_alone(text, folded, *span)
+            ):
+                return span  # « login fmartin »
+        word = folded[token.start() : token.end()]
+        if (
+            not _QUALIFIER_WORD.fullmatch(word)
+            or word in _NOT_A_VALUE
+            or (token.end() < len(text) and text[token.end()] in "\n")
+        ):
+            return None  # a word of the sentence, or the end of the line: no value
+    return None
 
 
 def _find_secrets(text: str, folded: str) -> Iterator[Finding]:
     for kind, pattern in ((Kind.PASSWORD, _SECRET_RE), (Kind.LOGIN, _LOGIN_RE)):
         for match in pattern.finditer(folded):
-            start, end = _clean_value(text, match.start("value"), match.end("value"))
-            value, folded_value = text[start:end], folded[start:end]
-            if len(value) < 3 or _masked(value) or _DATE_OR_TIME.fullmatch(folded_value):
-                continue
-            explicit = match["sep"] is not None
-            if match.groupdict().get("bare_code") and (not explicit or match["qual"]):
+            qualifier = match["qual"] or ""
+            if match.groupdict().get("bare_code") and (match["sep"] is None or qualifier):
                 continue  # « code postal : 34700 », « code 12 »: not a secret
-            if _looks_secret(value):
-                yield Finding(kind, start, end, REFUSE)
-            elif explicit and folded_value not in _NOT_A_VALUE and _ends_clause(text, end):
-                # « mot de passe : soleil », but not « mot de passe : oublié » nor
-                # « mot de passe : rappeler la CAF »
-                yield Finding(kind, start, end, REFUSE)
+            if qualifier and _NOT_A_LOGIN_QUALIFIER.search(qualifier):
+                continue  # « identifiant RNA : W343… », « identifiant de la fiche : … »
+            if match["sep"] is None and match["is"] is None:
+                strong = match["key"] in _STRONG_LOGIN_KEYS
+                span = _bare_value(text, folded, match.start("value"), kind=kind, strong_key=strong)
+            else:  # « mdp : … », « son mot de passe est … »
+                span = _value_span(text, match.start("value"), match.end("value"))
+                quoted = text[match.start("value")] in "«\"“'"
+                if span is not None and not quoted and not _looks_secret(text[span[0] : span[1]]):
+                    # « mot de passe : soleil », but not « mot de passe : oublié » nor
+                    # « mot de passe : rappeler la CAF »
+                    span = span if _plain_word_alone(text, folded, *span) else None
+            if span is not None:
+                yield Finding(kind, span[0], span[1], REFUSE)
 
 
 # --- contact ----------------------------------------------------------------------------
@@ -563,7 +653,12 @@ def scan(text: str, *, allow_contact: bool = False) -> list[Finding]:
     findings += _find_secrets(text, folded)
     if not allow_contact:
         findings += _find_email(text)
-        findings += _find_phone(text)
+        # The identifiers already found are blanked out: their digits are no phone
+        # number, and the phone matcher has less to read.
+        blanked = list(text)
+        for finding in findings:
+            blanked[finding.start : finding.end] = " " * (finding.end - finding.start)
+        findings += _find_phone("".join(blanked))
     findings += _find_health(folded)
     return _merge(findings)
 
