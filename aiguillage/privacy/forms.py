@@ -15,13 +15,39 @@ from django.utils.translation import gettext
 from aiguillage.privacy.models import PrivacySettings
 from aiguillage.privacy.models.settings import RETENTION_BOUNDS
 from aiguillage.privacy.services import DURATION_FIELDS, RESPONSIBLE_FIELDS
+from aiguillage.privacy.validators import Guard, SensitiveDataFormMixin
+
+# Who answers for the data: an organisation, a service or a person's professional name,
+# published in the privacy notice; never a note about someone, so no health warning.
+PUBLISHED = Guard(allow_contact=False, health=False)
 
 
 def _label(name: str) -> str:
     return capfirst(PrivacySettings._meta.get_field(name).verbose_name)
 
 
-class RetentionForm(forms.Form):
+def _model_field(name: str) -> forms.Field:
+    form_field = PrivacySettings._meta.get_field(name).formfield()
+    form_field.label = _label(name)
+    return form_field
+
+
+class RetentionForm(SensitiveDataFormMixin, forms.Form):
+    guarded_fields = {
+        "controller_name": PUBLISHED,
+        "dpo_name": PUBLISHED,
+        "dpo_address": PUBLISHED,
+    }
+    guard_exempt = {
+        "dpo_email": "an e-mail field: the DPO's professional address, published by law",
+    }
+    # Declared here so that the guard (added at init) finds them; the durations are
+    # added at init, their help in the reader's language.
+    controller_name = _model_field("controller_name")
+    dpo_name = _model_field("dpo_name")
+    dpo_email = _model_field("dpo_email")
+    dpo_address = _model_field("dpo_address")
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in DURATION_FIELDS:
@@ -45,11 +71,6 @@ class RetentionForm(forms.Form):
                     attrs={"min": bounds.minimum, "max": bounds.maximum, "inputmode": "numeric"}
                 ),
             )
-        for name in RESPONSIBLE_FIELDS:
-            model_field = PrivacySettings._meta.get_field(name)
-            form_field = model_field.formfield()
-            form_field.label = _label(name)
-            self.fields[name] = form_field
 
     @classmethod
     def of(cls, settings: PrivacySettings) -> RetentionForm:

@@ -154,3 +154,13 @@ def test_anonymous_goes_to_login(client, coordinator):
     response = client.get(url(coordinator.network))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_who_answers_is_guarded_against_sensitive_data(client, coordinator):
+    client.force_login(coordinator.user)
+    response = client.post(
+        url(coordinator.network), {**VALID, "controller_name": "Mairie, mot de passe : Lodeve2024!"}
+    )
+    assert response.status_code == 400
+    assert "mot de passe" in str(response.context["form"].errors["controller_name"])
+    assert not PrivacySettings.objects.exists()
