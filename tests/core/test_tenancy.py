@@ -18,7 +18,8 @@ from tests.directory.factories import StructureFactory
 def network_scoped_patterns():
     """(name, kwargs names) of every named staff URL that takes ``network_slug``.
 
-    The ``public`` namespace is the portal anyone may read (tested in tests/public).
+    The ``public`` and ``privacy_public`` namespaces are the portal anyone may read
+    (tested in tests/public and tests/privacy).
     """
 
     def walk(patterns, namespace, inherited):
@@ -28,7 +29,7 @@ def network_scoped_patterns():
                 yield from walk(entry.url_patterns, ns, inherited | set(entry.pattern.converters))
             elif isinstance(entry, URLPattern) and entry.name:
                 params = inherited | set(entry.pattern.converters)
-                if "network_slug" in params and namespace != "public":
+                if "network_slug" in params and namespace not in ("public", "privacy_public"):
                     name = f"{namespace}:{entry.name}" if namespace else entry.name
                     yield name, frozenset(params)
 
