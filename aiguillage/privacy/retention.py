@@ -361,8 +361,10 @@ class Inactive:
 
 
 def _last_seen(membership: Membership) -> datetime.datetime:
+    """The last login, or the account's creation; or the membership's last change when
+    later (a new member, or one a coordinator reactivated, has a full period)."""
     user = membership.user
-    return max(user.last_login or user.date_joined, membership.created_at)
+    return max(user.last_login or user.date_joined, membership.created_at, membership.updated_at)
 
 
 def inactive_staff(
@@ -370,8 +372,8 @@ def inactive_staff(
 ) -> tuple[list[Inactive], list[Inactive]]:
     """(to tell, to deactivate): the network's active members without a login for long.
 
-    Activity is the last login, or the account's or membership's creation when later
-    (a new member has a full period before any notice). To tell: close to the end of
+    Activity is the last login, or the account's creation, or the membership's last
+    change when later (``_last_seen``). To tell: close to the end of
     the period and not told about this period yet. To deactivate: past the period and
     told at least ``notice_lead_days`` ago."""
     days = _policy(network, policy).inactive_staff_days
@@ -381,7 +383,7 @@ def inactive_staff(
     told_before = at - datetime.timedelta(days=lead)
     candidates = list(
         Membership.objects.active()
-        .filter(network=network, created_at__lt=warn_before)
+        .filter(network=network, updated_at__lt=warn_before)
         .annotate(seen=Coalesce("user__last_login", "user__date_joined"))
         .filter(seen__lt=warn_before)
         .select_related("user")

@@ -345,6 +345,30 @@ def test_logging_in_after_the_notice_keeps_the_access(time_machine, idle_member)
     assert len(mail.outbox) == 2
 
 
+def test_a_reactivated_member_has_a_full_period_again(time_machine, idle_member):
+    from aiguillage.accounts.services import add_staff_member
+
+    time_machine.move_to(JOINED + 160 * DAY, tick=False)
+    purge_expired()
+    back = JOINED + 200 * DAY
+    time_machine.move_to(back, tick=False)
+    assert purge_expired().staff_deactivated == 1
+    user = idle_member.user
+    User.objects.filter(pk=user.pk).update(is_active=True)  # the account reopened
+    add_staff_member(
+        network=idle_member.network,
+        email=user.email,
+        full_name=user.full_name,
+        role=idle_member.role,
+        is_salaried=True,
+    )
+    time_machine.move_to(back + DAY, tick=False)
+    assert purge_expired().total == 0
+    time_machine.move_to(back + 154 * DAY, tick=False)
+    counts = purge_expired()
+    assert (counts.staff_told, counts.staff_deactivated) == (1, 0)
+
+
 def test_a_member_never_told_is_told_first_and_deactivated_30_days_later(time_machine, idle_member):
     time_machine.move_to(JOINED + 300 * DAY, tick=False)  # long past, but never told
     counts = purge_expired()
