@@ -28,6 +28,7 @@ class Command(BaseCommand):
         "login, email, phone (refused) and health (a warning). Exit 0."
     )
     requires_system_checks = []  # reads no database: fast in a pipe
+    stealth_options = ("stdin",)  # call_command(..., stdin=StringIO(...)) in tests
 
     def add_arguments(self, parser):
         parser.add_argument(
