@@ -93,16 +93,31 @@ def rights_request(request, network: Network) -> HttpResponse:
 
 
 def erased_message(erased: Erased) -> str:
-    said = ngettext(
-        "Données effacées : %(appointments)d rendez-vous",
-        "Données effacées : %(appointments)d rendez-vous",
-        erased.appointments,
-    ) % {"appointments": erased.appointments}
-    said += ngettext(
-        " et %(registrations)d inscription à un atelier.",
-        " et %(registrations)d inscriptions à des ateliers.",
-        erased.registrations,
-    ) % {"registrations": erased.registrations}
+    parts = []
+    if erased.appointments:
+        parts.append(
+            ngettext("%(n)d rendez-vous", "%(n)d rendez-vous", erased.appointments)
+            % {"n": erased.appointments}
+        )
+    if erased.registrations:
+        parts.append(
+            ngettext(
+                "%(n)d inscription à un atelier",
+                "%(n)d inscriptions à des ateliers",
+                erased.registrations,
+            )
+            % {"n": erased.registrations}
+        )
+    what = (
+        parts[0]
+        if len(parts) == 1
+        else _("%(first)s et %(second)s")
+        % {
+            "first": parts[0],
+            "second": parts[1],
+        }
+    )
+    said = _("Données effacées : %(what)s.") % {"what": what}
     cancelled = erased.appointments_cancelled + erased.registrations_cancelled
     if cancelled:
         said += " " + ngettext(
