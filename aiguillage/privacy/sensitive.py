@@ -245,9 +245,12 @@ def _nir_text(digits: str) -> str:
 
 def _find_nir(runs, folded: str) -> Iterator[Finding]:
     for cand in _candidates(runs, frozenset({13, 15})):
-        if not _nir_layout(cand.cuts, len(cand.digits)) or not _nir_shaped(cand.digits):
+        if not _nir_shaped(cand.digits):
             continue
+        # After « sécu », « NIR »…, the number is one however it is cut.
         in_context = _context_before(folded, cand.start, _NIR_CONTEXT)
+        if not in_context and not _nir_layout(cand.cuts, len(cand.digits)):
+            continue
         if (len(cand.digits) == 15 and (in_context or nir.is_valid(_nir_text(cand.digits)))) or (
             len(cand.digits) == 13 and in_context
         ):
@@ -302,7 +305,7 @@ def _find_card(runs, folded: str) -> Iterator[Finding]:
 # --- IBAN -------------------------------------------------------------------------------
 
 _IBAN_RE = re.compile(
-    r"(?<![0-9A-Za-z])[A-Za-z]{2}[ \u00a0]?[0-9]{2}(?:[ \u00a0\-]?[0-9A-Za-z]){8,32}"
+    r"(?<![0-9A-Za-z])[A-Za-z]{2}[ \u00a0]?[0-9]{2}(?:[ \u00a0.\-]?[0-9A-Za-z]){8,32}"
 )
 
 
