@@ -96,11 +96,14 @@ _TABLE: dict[Action, tuple[frozenset[str], str]] = {
     Action.AGENDA_BOOK: (
         EVERY_ROLE,
         "Book, move and cancel appointments, register and unregister people to "
-        "workshops, take attendance and print the attendance sheet.",
+        "workshops (one booking's page, a workshop's list of people), take attendance "
+        "and print the attendance sheet.",
     ),
     Action.CONTACT_VIEW: (
-        EVERY_ROLE,
-        "See the contact data (e-mail, phone) of the people booked or registered.",
+        EDITORS,
+        "See the contact data (e-mail, phone) of the people booked or registered; the "
+        "other roles see their first names only. These roles must use two-factor "
+        "authentication.",
     ),
     Action.PRIVACY_JOURNAL: (COORDINATORS, "Read and verify the network's audit journal."),
     Action.PRIVACY_RETENTION: (COORDINATORS, "Set the network's retention durations."),

@@ -139,13 +139,21 @@ class TestOneBooking:
         self, client, volunteer, slot
     ):
         appointment = book(slot, "Awa")
-        client.force_login(volunteer.user)
+        librarian = MembershipFactory(network=volunteer.network)
+        client.force_login(librarian.user)
         page = client.get(
             url("appointment_detail", volunteer.network, appointment_id=appointment.pk)
         )
         assert "awa@example.org" in page.text
         title = page.text.split("<title>")[1].split("</title>")[0]
         assert "Awa" not in title and "awa@" not in title
+        # A volunteer sees the booking and its actions, not the contact (contact.view).
+        client.force_login(volunteer.user)
+        page = client.get(
+            url("appointment_detail", volunteer.network, appointment_id=appointment.pk)
+        )
+        assert page.status_code == 200
+        assert "Awa" in page.text and "awa@example.org" not in page.text
 
     def test_staff_cancel_a_booking_and_the_person_is_told(
         self, client, volunteer, slot, django_capture_on_commit_callbacks

@@ -59,7 +59,7 @@ def slot_book(request, network, slot_id: int) -> HttpResponse:
     return render(request, "agenda/staff/slot_book.html", context)
 
 
-@network_view(action=Action.CONTACT_VIEW)
+@network_view(action=Action.AGENDA_BOOK)
 def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
     appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
     now = timezone.now()

@@ -140,7 +140,7 @@ def workshop_edit(request, network, workshop_id: int) -> HttpResponse:
     return _workshop_page(request, network, workshop)
 
 
-@network_view(action=Action.CONTACT_VIEW)
+@network_view(action=Action.AGENDA_BOOK)
 def workshop_detail(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     context = {
