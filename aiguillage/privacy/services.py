@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aiguillage.accounts.models import Membership, Role, User
+from aiguillage.accounts.models import Membership, User
 from aiguillage.core.models import Network
+from aiguillage.core.permissions import Action, can
 from aiguillage.privacy import journal
 from aiguillage.privacy.models import JournalAction, PrivacySettings
 from aiguillage.privacy.models.settings import RETENTION_BOUNDS
@@ -35,11 +36,12 @@ def bounds_message(name: str) -> str:
 
 
 def _coordinator_role(*, by: User | None, network: Network) -> str:
-    """The caller's role ("" for a command); only a coordinator of the network writes."""
+    """The caller's role ("" for a command); only a role the permission table allows
+    (``privacy.retention``: coordinators) sets the network's retention."""
     if by is None:
         return ""
     membership = Membership.objects.active().filter(user=by, network=network).first()
-    if membership is None or membership.role != Role.COORDINATOR:
+    if not can(membership, Action.PRIVACY_RETENTION):
         raise PermissionDenied("Only a coordinator of the network sets its retention.")
     return membership.role
 

@@ -164,3 +164,20 @@ def test_who_answers_is_guarded_against_sensitive_data(client, coordinator):
     assert response.status_code == 400
     assert "mot de passe" in str(response.context["form"].errors["controller_name"])
     assert not PrivacySettings.objects.exists()
+
+
+def test_the_service_lets_only_the_networks_coordinators_write(coordinator):
+    from django.core.exceptions import PermissionDenied
+
+    from aiguillage.privacy.services import set_privacy_settings
+
+    librarian = MembershipFactory(network=coordinator.network)
+    elsewhere = MembershipFactory(network=SiteFactory().network, coordinator=True)
+    for user in (librarian.user, elsewhere.user):
+        with pytest.raises(PermissionDenied):
+            set_privacy_settings(network=coordinator.network, by=user, contact_days=10)
+    with pytest.raises(TypeError):
+        set_privacy_settings(network=coordinator.network, by=None, colour="red")
+    assert not PrivacySettings.objects.exists()
+    saved = set_privacy_settings(network=coordinator.network, by=coordinator.user, contact_days=10)
+    assert saved.contact_days == 10 and saved.journal_days == 365

@@ -1,11 +1,12 @@
 """The retention settings page: how long the network keeps each kind of data.
 
-Coordinators only (``network_view``: another network is 404, another role 403). The
-page shows, for each category, the current duration, the default and the bounds, and
-what the next purge would do today (``retention.preview``, a dry run that writes
-nothing); the form changes the durations within the bounds and who answers for the
-data. A refusal renders the page again with what was typed and the reason next to the
-field (status 400); a success redirects with a message.
+Coordinators only (``Action.PRIVACY_RETENTION`` in the permission table; another
+network is 404, another role 403). The page shows, for each category, the current
+duration, the default and the bounds, and what the next purge would do today
+(``retention.preview``, a dry run that writes nothing); the form changes the durations
+within the bounds and who answers for the data. A refusal renders the page again with
+what was typed and the reason next to the field (status 400); a success redirects with
+a message.
 """
 
 from __future__ import annotations
@@ -23,16 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from aiguillage.accounts.models import Role
 from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network
+from aiguillage.core.permissions import Action
 from aiguillage.privacy import retention
 from aiguillage.privacy.forms import RetentionForm
 from aiguillage.privacy.models import PrivacySettings
 from aiguillage.privacy.models.settings import RETENTION_BOUNDS
 from aiguillage.privacy.services import DURATION_FIELDS, set_privacy_settings
-
-COORDINATORS = (Role.COORDINATOR,)
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ def _page_url(network: Network) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@network_view(roles=COORDINATORS)
+@network_view(action=Action.PRIVACY_RETENTION)
 def retention_settings(request, network: Network) -> HttpResponse:
     policy = PrivacySettings.for_network(network)
     status = 200
