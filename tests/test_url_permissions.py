@@ -96,12 +96,6 @@ def api(ok: int = 200, method: str = "get", **extra) -> Door:
     return Door(OPEN, (Probe(method, ok=ok, **extra),))
 
 
-# Pages not yet switched from ``network_view(roles=...)`` to an action, and the action
-# they will name: their roles must be that action's (remove the line once switched).
-ROLES_TO_SWITCH: dict[str, Action] = {
-    "privacy:retention": Action.PRIVACY_RETENTION,
-}
-
 DOORS: dict[str, Door] = {
     # --- no network -------------------------------------------------------------------
     "core:home": Door(LOGIN, (Probe(ok=302),)),  # to one's desk
@@ -367,22 +361,7 @@ def url_of(pattern: Pattern, door: Door, world: World) -> str:
 
 def guarded_roles(pattern: Pattern, probe: Probe) -> frozenset[str]:
     """The roles a staff door lets in, from the permission table."""
-    if probe.action is not None:
-        return roles_for(probe.action)
-    action = getattr(pattern.callback, "permission_action", None)
-    if action is not None:
-        return roles_for(action)
-    declared = getattr(pattern.callback, "permission_roles", None)
-    planned = ROLES_TO_SWITCH.get(pattern.key)
-    assert declared is not None and planned is not None, (
-        f"{pattern.key}: the page's network_view must name its action "
-        "(network_view(action=Action.X), see aiguillage/core/permissions.py)"
-    )
-    assert declared == roles_for(planned), (
-        f"{pattern.key}: network_view(roles={sorted(declared)}) differs from the roles of "
-        f"{planned} in the permission table: {sorted(roles_for(planned))}"
-    )
-    return declared
+    return roles_for(probe.action or pattern.callback.permission_action)
 
 
 LOGIN_REDIRECT = "login"
@@ -527,25 +506,17 @@ def test_a_new_page_without_a_door_is_caught():
     assert missing_doors({**PATTERNS, new.key: new}) == ["agenda:new_page"]
 
 
-def test_a_network_page_that_names_no_action_is_caught():
+def test_a_network_page_must_name_its_action():
     from aiguillage.core.decorators import network_view
 
-    @network_view
-    def unnamed(request, network):
-        raise AssertionError("never called")
+    with pytest.raises(TypeError):
 
-    pattern = Pattern("agenda:unnamed", frozenset({"network_slug"}), unnamed)
-    with pytest.raises(AssertionError, match="must name its action"):
-        expected(staff(), pattern, Probe(), Role.LIBRARIAN)
+        @network_view  # no action: refused when the module is imported
+        def unnamed(request, network):
+            raise AssertionError("never called")
 
-
-def test_pages_still_declaring_roles_are_listed_until_switched():
-    for key in ROLES_TO_SWITCH:
-        assert key in PATTERNS, f"{key} no longer exists: remove it from ROLES_TO_SWITCH"
-        callback = PATTERNS[key].callback
-        assert callback.permission_action is None, (
-            f"{key} names its action now: remove it from ROLES_TO_SWITCH"
-        )
+    with pytest.raises(ValueError):
+        network_view(action="agenda.unknown")
 
 
 def coordinator_only_doors() -> list[str]:
