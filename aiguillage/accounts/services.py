@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from aiguillage.accounts.models import Habilitation, HabilitationKind, Membership, Role, User
 from aiguillage.catalog.models import Theme
 from aiguillage.core.models import Network
+from aiguillage.privacy import journal
+from aiguillage.privacy.models.journal import JournalAction
 
 
 @transaction.atomic
@@ -23,8 +25,12 @@ def add_staff_member(
     role: str,
     is_salaried: bool,
     password: str | None = None,
+    by: User | None = None,
 ) -> Membership:
-    """Create the user if needed and give it a role in the network (idempotent)."""
+    """Create the user if needed and give it a role in the network (idempotent).
+
+    A new membership, or a changed role, salaried flag or active flag, is journaled
+    (``by``: the staff member who did it; None for a command or the demo)."""
     if role == Role.VOLUNTEER and is_salaried:
         raise ValidationError(_("Un·e bénévole n'est pas salarié·e."))
     email = User.objects.normalize_email(email).lower()
@@ -39,12 +45,38 @@ def add_staff_member(
             changed = True
         if changed:
             user.save()
-    membership, _created = Membership.objects.update_or_create(
-        user=user,
-        network=network,
-        defaults={"role": role, "is_salaried": is_salaried, "is_active": True},
+    before = (
+        Membership.objects.filter(user=user, network=network)
+        .values("role", "is_salaried", "is_active")
+        .first()
     )
+    after = {"role": role, "is_salaried": is_salaried, "is_active": True}
+    membership, _created = Membership.objects.update_or_create(
+        user=user, network=network, defaults=after
+    )
+    if before != after:
+        _journal_permission(
+            network=network, by=by, obj=membership, change="membership", user=user.pk,
+            created=before is None, **after,
+            **({f"previous_{k}": v for k, v in before.items()} if before else {}),
+        )  # fmt: skip
     return membership
+
+
+def _journal_permission(*, network: Network, by: User | None, obj, **details) -> None:
+    role = (
+        Membership.objects.filter(user=by, network=network).values_list("role", flat=True).first()
+        if by is not None
+        else None
+    )
+    journal.record(
+        action=JournalAction.PERMISSION_CHANGED,
+        network=network,
+        actor=by,
+        actor_role=role or "",
+        obj=obj,
+        details=details,
+    )
 
 
 @transaction.atomic
@@ -57,6 +89,7 @@ def grant_habilitation(
     reference: str = "",
     label: str = "",
     themes: Iterable[Theme] = (),
+    by: User | None = None,
 ) -> Habilitation:
     """Record a habilitation; Aidants Connect only for salaried staff, with a perimeter.
 
@@ -75,11 +108,18 @@ def grant_habilitation(
         raise ValidationError(_("Seule une habilitation Aidants Connect a un périmètre de thèmes."))
     if valid_until is not None and valid_until < valid_from:
         raise ValidationError(_("La fin de validité précède son début."))
-    habilitation, _created = Habilitation.objects.update_or_create(
+    habilitation, created = Habilitation.objects.update_or_create(
         membership=membership,
         kind=kind,
         reference=reference,
         defaults={"valid_from": valid_from, "valid_until": valid_until, "label": label},
     )
     habilitation.themes.set(themes)
+    _journal_permission(
+        network=membership.network, by=by, obj=habilitation, change="habilitation",
+        membership=membership.pk, user=membership.user_id, kind=kind, created=created,
+        valid_from=valid_from.isoformat(),
+        valid_until=valid_until.isoformat() if valid_until else "",
+        themes=sorted(theme.slug for theme in themes),
+    )  # fmt: skip
     return habilitation

@@ -20,6 +20,8 @@ from aiguillage.orientation.models import (
     CharterRule,
     Mode,
 )
+from aiguillage.privacy import journal
+from aiguillage.privacy.models.journal import JournalAction
 
 
 def _check_coordinator(*, by: User | None, network: Network) -> None:
@@ -32,6 +34,28 @@ def _check_coordinator(*, by: User | None, network: Network) -> None:
         .exists()
     ):
         raise PermissionDenied("Only a coordinator of the network edits its charter.")
+
+
+def _scope(*, site: Site | None, theme: Theme | None, need: Need | None) -> dict[str, str]:
+    """Where a rule applies, by slugs ("" for the whole network / every theme)."""
+    return {
+        "site": site.slug if site else "",
+        "theme": theme.slug if theme else "",
+        "need": need.slug if need else "",
+    }
+
+
+def _journal(*, network: Network, by: User | None, obj=None, **details) -> None:
+    """A charter change, in the change's transaction (``by`` is a coordinator: checked
+    first; None for a command or the demo)."""
+    journal.record(
+        action=JournalAction.CHARTER_CHANGED,
+        network=network,
+        actor=by,
+        actor_role=Role.COORDINATOR if by is not None else "",
+        obj=obj,
+        details=details,
+    )
 
 
 def _check_scope(
@@ -136,6 +160,12 @@ def set_rule(
     rule, _created = CharterRule.objects.select_for_update().update_or_create(
         network=network, site=site, theme=theme, need=need, mode=mode, defaults=values
     )
+    _journal(
+        network=network, by=by, obj=rule, change="rule_set", mode=mode,
+        **_scope(site=site, theme=theme, need=need), allowed=allowed, roles=sorted(roles),
+        max_distance_km=max_distance_km, max_wait_days=max_wait_days,
+        volunteers_sensitive=volunteers_sensitive,
+    )  # fmt: skip
     return rule
 
 
@@ -159,6 +189,11 @@ def reset_rule(
     deleted, _per_model = CharterRule.objects.filter(
         network=network, site=site, theme=theme, need=need, mode=mode
     ).delete()
+    if deleted:
+        _journal(
+            network=network, by=by, change="rule_reset", mode=mode,
+            **_scope(site=site, theme=theme, need=need),
+        )  # fmt: skip
     return deleted > 0
 
 
@@ -192,4 +227,8 @@ def set_charter(
             "updated_by": by,
         },
     )
+    _journal(
+        network=network, by=by, obj=charter, change="settings", mode_order=list(mode_order),
+        max_distance_km=max_distance_km, max_wait_days=max_wait_days,
+    )  # fmt: skip
     return charter

@@ -4,6 +4,7 @@ whether the person came. Every active member of the network may do these."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,9 +22,25 @@ from aiguillage.agenda.services.appointments import (
 from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.views.common import book_at_desk, day_url, or_404
 from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action
+from aiguillage.core.permissions import Action, request_can
+from aiguillage.privacy import staff_acts
 
 ATTENDED = {"venu": True, "absent": False}
+
+
+def _role(request) -> str:
+    return request.membership.role if request.membership is not None else ""
+
+
+def _journal_move(request, previous, moved) -> None:
+    """A move is a booking made and a booking cancelled by the staff member."""
+    role = _role(request)
+    staff_acts.booking_made(
+        appointment=moved, actor=request.user, role=role, moved_from=previous.pk
+    )
+    staff_acts.bookings_cancelled(
+        appointments=[previous], actor=request.user, role=role, via="move", moved_to=moved.pk
+    )
 
 
 def _bookable(slot, now) -> bool:
@@ -63,6 +80,12 @@ def slot_book(request, network, slot_id: int) -> HttpResponse:
 def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
     appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
     now = timezone.now()
+    contact = request_can(request, Action.CONTACT_VIEW) and (appointment.email or appointment.phone)
+    shown = [appointment.pk] if contact else []
+    staff_acts.contact_viewed(
+        network=network, actor=request.user, role=_role(request), obj=appointment,
+        appointments=shown,
+    )  # fmt: skip
     context = {
         "network": network,
         "appointment": appointment,
@@ -95,13 +118,15 @@ def appointment_move(request, network, appointment_id: int) -> HttpResponse:
             error = _("Choisissez un des créneaux libres de la liste.")
         else:
             try:
-                moved = move_appointment(
-                    appointment=appointment,
-                    slot=slot,
-                    channel=Channel.DESK,
-                    now=now,
-                    by=request.user,
-                )
+                with transaction.atomic():
+                    moved = move_appointment(
+                        appointment=appointment,
+                        slot=slot,
+                        channel=Channel.DESK,
+                        now=now,
+                        by=request.user,
+                    )
+                    _journal_move(request, appointment, moved)
             except AgendaError as refusal:
                 error = str(refusal)
             else:
@@ -134,7 +159,15 @@ def appointment_cancel(request, network, appointment_id: int) -> HttpResponse:
     may_cancel = appointment.status == AppointmentStatus.BOOKED and appointment.slot.starts_at > now
     if request.method == "POST":
         if may_cancel:
-            appointment = cancel_appointment(appointment=appointment, by=CancelledBy.STAFF, now=now)
+            with transaction.atomic():
+                appointment = cancel_appointment(
+                    appointment=appointment, by=CancelledBy.STAFF, now=now
+                )
+                if appointment.cancelled_at == now:  # not cancelled by someone else meanwhile
+                    staff_acts.bookings_cancelled(
+                        appointments=[appointment], actor=request.user, role=_role(request),
+                        via="appointment_page",
+                    )  # fmt: skip
             notify.appointment_cancelled(appointment)
             messages.success(request, _("Le rendez-vous est annulé ; la personne est prévenue."))
         else:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.workshops import register
 from aiguillage.core.models import Network, Site
 from aiguillage.core.permissions import Action, request_can
+from aiguillage.privacy import staff_acts
 
 SITE_SESSION_KEY = "agenda_site"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -97,6 +99,7 @@ def book_at_desk(*, slot, form, user):
             by=user,
         ),
         notify.appointment_booked,
+        lambda made: staff_acts.booking_made(appointment=made, actor=user),
     )
 
 
@@ -114,12 +117,21 @@ def register_at_desk(*, workshop, form, user):
             by=user,
         ),
         notify.registration_made,
+        lambda made: staff_acts.registration_made(registration=made, actor=user),
     )
 
 
-def _at_desk(form, write: Callable[[], Any], tell: Callable[[Any], None]) -> Any:
+def _at_desk(
+    form,
+    write: Callable[[], Any],
+    tell: Callable[[Any], None],
+    journal: Callable[[Any], Any],
+) -> Any:
+    """The act and its journal entry in one transaction: both are written, or neither."""
     try:
-        made = write()
+        with transaction.atomic():
+            made = write()
+            journal(made)
     except AgendaError as error:
         form.add_error(None, str(error))
     except ValidationError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +28,7 @@ from aiguillage.agenda.services.permanences import (
 from aiguillage.agenda.views.common import day_url, may_edit, or_404, posted_again
 from aiguillage.core.decorators import network_view
 from aiguillage.core.permissions import Action
+from aiguillage.privacy import staff_acts
 
 CONFIRM_FIELD = "cancel_moved"
 
@@ -86,6 +88,10 @@ def permanence_new(request, network) -> HttpResponse:
     return _render_form(request, network, form)
 
 
+def _role(request) -> str:
+    return request.membership.role if request.membership is not None else ""
+
+
 def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
@@ -99,14 +105,20 @@ def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
     if request.method != "POST" or "back" in request.POST or not form.is_valid():
         return _render_form(request, network, form, permanence)
     agreed = {int(pk) for pk in request.POST.getlist(CONFIRM_FIELD) if pk.isdigit()}
+    now = timezone.now()
     try:
-        cancelled = edit_permanence(
-            permanence=form.instance,
-            needs=_needs_of(form),
-            today=timezone.localdate(),
-            now=timezone.now(),
-            cancel=agreed,
-        )
+        with transaction.atomic():
+            cancelled = edit_permanence(
+                permanence=form.instance,
+                needs=_needs_of(form),
+                today=timezone.localdate(),
+                now=now,
+                cancel=agreed,
+            )
+            staff_acts.bookings_cancelled(
+                appointments=[a for a in cancelled if a.cancelled_at == now],
+                actor=request.user, role=_role(request), via="permanence_edit",
+            )  # fmt: skip
     except BookingsWouldMove as moved:
         context = {
             "network": network,
@@ -146,7 +158,14 @@ def occurrence_cancel(request, network, occurrence_id: int) -> HttpResponse:
     already = occurrence.status == OccurrenceStatus.CANCELLED
     form = CancelOccurrenceForm(request.POST or None)
     if request.method == "POST" and not already and occurrence.ends_at > now and form.is_valid():
-        told = cancel_occurrence(occurrence=occurrence, reason=form.cleaned_data["reason"], now=now)
+        with transaction.atomic():
+            told = cancel_occurrence(
+                occurrence=occurrence, reason=form.cleaned_data["reason"], now=now
+            )
+            staff_acts.bookings_cancelled(
+                appointments=told, actor=request.user, role=_role(request), via="occurrence",
+                occurrence=occurrence.pk,
+            )  # fmt: skip
         notify.occurrence_cancelled(told)
         messages.success(
             request,

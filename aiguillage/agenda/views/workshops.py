@@ -12,6 +12,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,11 +42,16 @@ from aiguillage.agenda.services.workshops import (
 from aiguillage.agenda.views.common import may_edit, or_404, posted_again, register_at_desk
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action
+from aiguillage.core.permissions import Action, request_can
+from aiguillage.privacy import staff_acts
 
 SESSIONS_PREFIX = "seances"
 CONFIRM_FIELD = "confirm_cancel"
 BLANK_SHEET_ROWS = 4  # for people who come without registering
+
+
+def _role(request) -> str:
+    return request.membership.role if request.membership is not None else ""
 
 
 def _start_of_today() -> datetime.datetime:
@@ -91,12 +97,17 @@ def _workshop_page(request, network, workshop: Workshop | None) -> HttpResponse:
         }
         return render(request, "agenda/staff/workshop_confirm.html", context)
     try:
-        saved = save_workshop(
-            workshop=form.instance,
-            sessions=sessions.windows(),
-            needs=[need.pk for need in form.cleaned_data["needs"]],
-            now=timezone.now(),
-        )
+        with transaction.atomic():
+            saved = save_workshop(
+                workshop=form.instance,
+                sessions=sessions.windows(),
+                needs=[need.pk for need in form.cleaned_data["needs"]],
+                now=timezone.now(),
+            )
+            staff_acts.registrations_cancelled(
+                registrations=saved.cancelled, actor=request.user, role=_role(request),
+                via="workshop_cancelled",
+            )  # fmt: skip
     except AgendaError as error:
         form.add_error(None, str(error))
         return render(request, "agenda/staff/workshop_form.html", context)
@@ -143,10 +154,17 @@ def workshop_edit(request, network, workshop_id: int) -> HttpResponse:
 @network_view(action=Action.AGENDA_BOOK)
 def workshop_detail(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
+    people = staff_selectors.people_of(workshop)
+    if request_can(request, Action.CONTACT_VIEW):  # the page shows their contacts
+        reachable = [r.pk for r in (*people.confirmed, *people.waiting) if r.email or r.phone]
+        staff_acts.contact_viewed(
+            network=network, actor=request.user, role=_role(request), obj=workshop,
+            registrations=reachable,
+        )  # fmt: skip
     context = {
         "network": network,
         "workshop": workshop,
-        "people": staff_selectors.people_of(workshop),
+        "people": people,
         "sessions": list(workshop.sessions.all()),
         "may_register": _may_register(workshop),
         "may_edit": may_edit(request),
@@ -207,8 +225,15 @@ def registration_cancel(request, network, registration_id: int) -> HttpResponse:
         if not active:
             messages.error(request, _("Cette inscription était déjà annulée."))
             return redirect("agenda:workshop_detail", network.slug, workshop.pk)
-        promoted = cancel_registration(registration=registration, by="staff", now=timezone.now())
-        registration.refresh_from_db()
+        now = timezone.now()
+        with transaction.atomic():
+            promoted = cancel_registration(registration=registration, by="staff", now=now)
+            registration.refresh_from_db()
+            if registration.cancelled_at == now:  # not cancelled by someone else meanwhile
+                staff_acts.registrations_cancelled(
+                    registrations=[registration], actor=request.user, role=_role(request),
+                    via="registration_page",
+                )  # fmt: skip
         notify.registration_cancelled(registration)
         notify.registration_promoted(promoted)
         text = _("L'inscription est annulée ; la personne est prévenue.")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aiguillage.core.validators import is_valid_insee_code
+from aiguillage.directory.imports.directory import journal_import
 from aiguillage.directory.imports.report import ImportReport, RowError
 from aiguillage.directory.imports.tabular import open_lines, open_table
 from aiguillage.directory.models import (
@@ -195,4 +196,5 @@ def import_communes(
             transaction.set_rollback(True)
         else:
             report.committed = True
+            journal_import(report, "communes", actor=None, actor_role="", network=None)
     return report

@@ -31,6 +31,8 @@ from aiguillage.directory.imports.tabular import (
 )
 from aiguillage.directory.models import Service, Structure
 from aiguillage.directory.needs import load_need_mapping
+from aiguillage.privacy import journal
+from aiguillage.privacy.models.journal import JournalAction
 
 AUTO = "auto"
 FORMATS = (AUTO, lieux.FORMAT, data_inclusion.FORMAT, france_services.FORMAT)
@@ -68,7 +70,12 @@ def import_directory(
     source: str = "",
     dry_run: bool = False,
     strict: bool = False,
+    actor=None,
+    actor_role: str = "",
+    network=None,
 ) -> ImportReport:
+    """``actor`` and ``network``: the coordinator importing from the web (None from a
+    command); a written import is journaled in its own transaction."""
     if file_format not in FORMATS:
         raise UnreadableFile(f"unknown format {file_format!r}; one of {', '.join(FORMATS)}")
     head = read_head(path)
@@ -94,7 +101,28 @@ def import_directory(
             transaction.set_rollback(True)
         else:
             report.committed = True
+            journal_import(report, file_format, actor=actor, actor_role=actor_role, network=network)
     return report
+
+
+def journal_import(report: ImportReport, kind: str, *, actor, actor_role: str, network) -> None:
+    """The journal entry of a written import: its source, kind and counts."""
+    journal.record(
+        action=JournalAction.IMPORT,
+        network=network,
+        actor=actor,
+        actor_role=actor_role,
+        details={
+            "source": report.source,
+            "format": kind,
+            "rows": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "inactive": report.inactive,
+            "skipped": report.skipped,
+        },
+    )
 
 
 def _import_places(

@@ -89,7 +89,12 @@ def import_confirm(request, network) -> HttpResponse:
         return redirect("directory:import", network.slug)
     try:
         report = import_directory(
-            path, file_format=pending["file_format"], source=pending["source"]
+            path,
+            file_format=pending["file_format"],
+            source=pending["source"],
+            actor=request.user,
+            actor_role=request.membership.role if request.membership else "",
+            network=network,
         )
     except UnreadableFile as exc:
         messages.error(request, _("Import impossible : %(reason)s") % {"reason": exc})
