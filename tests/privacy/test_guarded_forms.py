@@ -22,6 +22,7 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 import aiguillage
@@ -32,7 +33,8 @@ from aiguillage.agenda.forms import (
     PermanenceForm,
     WorkshopForm,
 )
-from aiguillage.agenda.models import Workshop
+from aiguillage.agenda.models import Appointment, Workshop
+from aiguillage.agenda.services.permanences import materialise
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.directory.forms import PartnerContactForm, PartnershipForm, StructureForm
@@ -48,7 +50,7 @@ from aiguillage.privacy.validators import (
 )
 from aiguillage.public.forms import BookingForm
 from tests.accounts.factories import HabilitationFactory, MembershipFactory
-from tests.agenda.factories import in_days
+from tests.agenda.factories import PermanenceFactory, in_days
 from tests.core.factories import NetworkFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -348,6 +350,29 @@ def test_check_text_refuses_with_the_field_named():
     assert list(refused.value.message_dict) == ["notes"]
     check_text("Rien de sensible, 14h30, 34700.")
     check_text("Le patient est diabétique")  # health words: services only refuse
+
+
+def test_the_booking_api_refuses_a_nir_in_a_first_name(client, settings):
+    settings.API_WRITE_RATE_LIMIT = 1000
+    settings.API_RATE_LIMIT = 0
+    settings.PUBLIC_RATE_LIMIT = 1000
+    today = timezone.localdate()
+    permanence = PermanenceFactory(
+        rrule="FREQ=DAILY",
+        starts_on=today,
+        start_time=datetime.time(9, 0),
+        end_time=datetime.time(10, 0),
+    )
+    materialise(permanence=permanence, today=today, window_days=10)
+    later = timezone.now() + datetime.timedelta(days=2)
+    slot = permanence.slots.filter(starts_at__gt=later).order_by("starts_at").first()
+    body = {"slot": slot.pk, "first_name": NIR, "email": "rose@example.org"}
+    response = client.post("/api/v1/appointments", body, content_type="application/json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == ["first_name"]
+    assert NIR_MESSAGE in errors["first_name"][0] and "126" not in errors["first_name"][0]
+    assert not Appointment.objects.exists()
 
 
 def test_bookings_through_the_api_go_through_the_guard():
