@@ -126,14 +126,9 @@ def test_network_view_says_what_it_guards():
 
     guarded = network_view(action=Action.AGENDA_EDIT)(page)
     assert guarded.permission_action == Action.AGENDA_EDIT
-    assert guarded.permission_roles == roles_for(Action.AGENDA_EDIT)
-    legacy = network_view(roles=(Role.COORDINATOR,))(page)
-    assert legacy.permission_action is None
-    assert legacy.permission_roles == {Role.COORDINATOR}
-    bare = network_view(page)
-    assert bare.permission_action is None and bare.permission_roles is None
+    assert network_view(action="agenda.edit")(page).permission_action == Action.AGENDA_EDIT
     with pytest.raises(TypeError):
-        network_view(action=Action.AGENDA_EDIT, roles=(Role.COORDINATOR,))
+        network_view(page)  # an action is required
 
 
 def render(source: str, request) -> str:
