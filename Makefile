@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 WORKERS ?= 3
 DEV := AIGUILLAGE_ENV=dev
+# The demo's staff log in with a password only; two-factor authentication is required
+# everywhere else unless turned off like this (docs/authentication.md).
+DEMO_AUTH := AIGUILLAGE_REQUIRE_2FA=$${AIGUILLAGE_REQUIRE_2FA:-false}
 TEST_POSTGRES_URL ?= postgres://aiguillage:aiguillage@127.0.0.1:5432/aiguillage
 
 .PHONY: help install run serve test test-sqlite test-postgres lint format bench messages demo clean
@@ -26,7 +29,7 @@ $(STAMP): pyproject.toml
 run: install ## Migrate, load the demo network, serve on http://127.0.0.1:8000
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py seed_demo
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(DEMO_AUTH) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 demo: install ## Load (or refresh) the demo network without serving
 	$(DEV) $(PY) manage.py migrate --no-input

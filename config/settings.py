@@ -7,6 +7,7 @@ test suite set it. Every variable is documented in ``docs/configuration.md``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,11 @@ INSTALLED_APPS = [
     "aiguillage.public",
     "aiguillage.api",
     "aiguillage.privacy",
+    # Authentication (docs/authentication.md): login lockout, second factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -68,9 +74,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "aiguillage.accounts.middleware.IdleTimeoutMiddleware",
+    "aiguillage.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,7 +116,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -217,6 +230,33 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Authentication (docs/authentication.md, aiguillage/accounts/) ---
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one address from one
+# client address lock that pair out for LOGIN_LOCKOUT_MINUTES; a success clears it.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "aiguillage.accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "aiguillage.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "aiguillage.accounts.lockout.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # the audit journal records logins; no second copy
+AXES_VERBOSE = False  # no start-up banner in every command's output
+# Two-factor authentication (django-otp, TOTP + recovery codes) for the roles named in
+# aiguillage/accounts/two_factor.py. On unless explicitly turned off (the demo's
+# `make run` and the test suite do); `check --deploy` warns when it is off.
+AIGUILLAGE_REQUIRE_2FA = env_bool("AIGUILLAGE_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Aiguillage")
+# A staff session idle this long is logged out (0: never). The desk's computers are
+# shared, and often in a public room.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
 
 # --- Public portal: rate limit of its forms (aiguillage/public/ratelimit.py) ---
 # Each public POST (register, book, cancel, move) counts one hit per client address;
