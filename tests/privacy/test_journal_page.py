@@ -71,7 +71,7 @@ def test_a_coordinator_sees_their_networks_entries_only_newest_first(client, coo
     login = JournalEntry.objects.get(action=JournalAction.LOGIN, network_id=coordinator.network_id)
     assert shown_seqs(response) == [login.seq, mine[1].seq, mine[0].seq]
     assert "charte modifiée" in page and "mode : accompany" in page
-    assert "source : dept-34 ; rows : 3" in page
+    assert "rows : 3 ; source : dept-34" in page
     assert coordinator.user.email in page and "coordinateur·rice" in page
     assert "secret-b" not in page and other.user.email not in page
     assert f">{theirs.seq}<" not in page

@@ -64,9 +64,10 @@ def _plain(value) -> str:
 
 
 def _details_text(details: dict) -> str:
-    """``key : value`` pairs; empty values (no site, no theme, no limit) are left out."""
+    """``key : value`` pairs in key order (PostgreSQL's jsonb keeps no insertion order);
+    empty values (no site, no theme, no limit) are left out."""
     parts = []
-    for key, value in details.items():
+    for key, value in sorted(details.items()):
         if value in ("", None, []):
             continue
         shown = ", ".join(_plain(v) for v in value) if isinstance(value, list) else _plain(value)
