@@ -34,9 +34,10 @@ card number, a password that looks like a phone number is a password).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -165,20 +166,32 @@ def _digit_runs(text: str) -> list[list[_Group]]:
     ]
 
 
-def _candidates(runs: list[list[_Group]], lengths: frozenset[int]) -> Iterator[_Candidate]:
-    """Every window of consecutive groups whose digit count is in ``lengths``."""
+def _candidates(
+    runs: list[list[_Group]], lengths: frozenset[int], *, any_layout: Callable[[int], bool]
+) -> list[_Candidate]:
+    """Every window of consecutive groups whose digit count is in ``lengths`` and whose
+    layout is one a detector accepts, or any layout where ``any_layout(start)`` (a
+    context word just before makes the layout irrelevant)."""
     longest = max(lengths)
+    found = []
     for groups in runs:
         for i in range(len(groups)):
-            digits, cuts = "", set()
+            total, cuts = 0, []
+            free = any_layout(groups[i].start)
             for j in range(i, len(groups)):
                 if j > i:
-                    cuts.add(len(digits))
-                digits += groups[j].digits
-                if len(digits) > longest:
+                    if not free and total not in _ANY_CUT:
+                        break  # no accepted layout cuts there, nor at any longer window
+                    cuts.append(total)
+                total += len(groups[j].digits)
+                if total > longest:
                     break
-                if len(digits) in lengths:
-                    yield _Candidate(groups[i].start, groups[j].end, digits, frozenset(cuts))
+                if total in lengths and (free or _typed_layout(frozenset(cuts), total)):
+                    digits = "".join(g.digits for g in groups[i : j + 1])
+                    found.append(
+                        _Candidate(groups[i].start, groups[j].end, digits, frozenset(cuts))
+                    )
+    return found
 
 
 # --- context words ----------------------------------------------------------------------
@@ -191,6 +204,30 @@ def _context_before(folded: str, start: int, pattern: re.Pattern[str]) -> bool:
     before = folded[max(0, start - _CONTEXT_WINDOW) : start]
     before = re.split(r"[.;!?\n]\s", before)[-1]
     return pattern.search(before) is not None
+
+
+class _Contexts:
+    """The context words of one text, looked for near a number only when the text holds
+    some at all: a long run of digits costs one search per pattern, not one per window."""
+
+    def __init__(self, folded: str) -> None:
+        self.folded = folded
+        self._ends: dict[re.Pattern[str], list[int]] = {}
+
+    def ends(self, pattern: re.Pattern[str]) -> list[int]:
+        """Where the pattern's matches end, in order."""
+        if pattern not in self._ends:
+            self._ends[pattern] = [match.end() for match in pattern.finditer(self.folded)]
+        return self._ends[pattern]
+
+    def near(self, start: int, pattern: re.Pattern[str]) -> bool:
+        """Whether a match ends within the context window before ``start`` (cheap)."""
+        ends = self.ends(pattern)
+        at = bisect.bisect_right(ends, start)
+        return at > 0 and start - ends[at - 1] <= _CONTEXT_WINDOW
+
+    def before(self, start: int, pattern: re.Pattern[str]) -> bool:
+        return self.near(start, pattern) and _context_before(self.folded, start, pattern)
 
 
 _NIR_CONTEXT = re.compile(
@@ -243,30 +280,33 @@ def _nir_text(digits: str) -> str:
     return "".join(_CORSICA_BACK.get(char, char) for char in digits)
 
 
-def _find_nir(runs, folded: str) -> Iterator[Finding]:
-    for cand in _candidates(runs, frozenset({13, 15})):
-        if not _nir_shaped(cand.digits):
+def _find_nir(candidates: list[_Candidate], contexts: _Contexts) -> Iterator[Finding]:
+    for cand in candidates:
+        length = len(cand.digits)
+        if length not in (13, 15) or not _nir_shaped(cand.digits):
             continue
         # After « sécu », « NIR »…, the number is one however it is cut.
-        in_context = _context_before(folded, cand.start, _NIR_CONTEXT)
-        if not in_context and not _nir_layout(cand.cuts, len(cand.digits)):
+        in_context = contexts.before(cand.start, _NIR_CONTEXT)
+        if not in_context and not _nir_layout(cand.cuts, length):
             continue
-        if (len(cand.digits) == 15 and (in_context or nir.is_valid(_nir_text(cand.digits)))) or (
-            len(cand.digits) == 13 and in_context
-        ):
+        if in_context or (length == 15 and nir.is_valid(_nir_text(cand.digits))):
             yield Finding(Kind.NIR, cand.start, cand.end, REFUSE)
 
 
 _FISCAL_CUTS = frozenset({2, 4, 7, 10})
+# NIR 13 (without its key) and 15, fiscal number 13, cards 13 to 19.
+_NUMBER_LENGTHS = frozenset(range(13, 20))
 
 
-def _find_fiscal(runs, folded: str) -> Iterator[Finding]:
-    for cand in _candidates(runs, frozenset({13})):
+def _find_fiscal(candidates: list[_Candidate], contexts: _Contexts) -> Iterator[Finding]:
+    for cand in candidates:
         digits = cand.digits
-        if not digits.isdigit() or digits[0] not in "0123" or not cand.cuts <= _FISCAL_CUTS:
+        if len(digits) != 13 or digits[0] not in "0123" or not digits.isdigit():
             continue
-        if _context_before(folded, cand.start, _FISCAL_CONTEXT) or (
-            nif.is_valid(digits) and not _context_before(folded, cand.start, _NOT_PERSONAL_CONTEXT)
+        if not cand.cuts <= _FISCAL_CUTS:
+            continue
+        if contexts.before(cand.start, _FISCAL_CONTEXT) or (
+            nif.is_valid(digits) and not contexts.before(cand.start, _NOT_PERSONAL_CONTEXT)
         ):
             yield Finding(Kind.FISCAL_NUMBER, cand.start, cand.end, REFUSE)
 
@@ -289,16 +329,30 @@ def _card_layout(cuts: frozenset[int], length: int) -> bool:
     return cuts <= fours or cuts == {4, 10}  # 4-4-4-4(-3), or Amex/Diners 4-6-5 / 4-6-4
 
 
-def _find_card(runs, folded: str) -> Iterator[Finding]:
-    for cand in _candidates(runs, frozenset(range(13, 20))):
+# Every place where an accepted layout may cut (NIR, fiscal number, cards).
+_ANY_CUT = frozenset({1, 2, 3, 4, 5, 7, 8, 10, 12, 13, 16})
+
+
+def _typed_layout(cuts: frozenset[int], length: int) -> bool:
+    """A layout one of the number detectors accepts without a context word."""
+    return (
+        _nir_layout(cuts, length)
+        or (length == 13 and cuts <= _FISCAL_CUTS)
+        or _card_layout(cuts, length)
+    )
+
+
+def _find_card(candidates: list[_Candidate], contexts: _Contexts) -> Iterator[Finding]:
+    for cand in candidates:
         digits = cand.digits
-        if not digits.isdigit() or not luhn.is_valid(digits):
+        if not digits.isdigit():
             continue
-        if _context_before(folded, cand.start, _CARD_CONTEXT) or (
-            _card_layout(cand.cuts, len(digits))
-            and _card_brand(digits)
-            and not _context_before(folded, cand.start, _NOT_PERSONAL_CONTEXT)
-        ):
+        branded = _card_layout(cand.cuts, len(digits)) and _card_brand(digits)
+        if branded:
+            card = not contexts.before(cand.start, _NOT_PERSONAL_CONTEXT)
+        else:
+            card = contexts.before(cand.start, _CARD_CONTEXT)
+        if card and luhn.is_valid(digits):
             yield Finding(Kind.CARD_NUMBER, cand.start, cand.end, REFUSE)
 
 
@@ -548,6 +602,7 @@ _EMAIL_RE = re.compile(
     r"(?<![\w.+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![\w\-])"
 )
+_PHONE_TRIES = 300
 _MAYBE_PHONE = re.compile(r"(?:\d\D{0,3}){6}")
 
 
@@ -559,7 +614,10 @@ def _find_email(text: str) -> Iterator[Finding]:
 def _find_phone(text: str) -> Iterator[Finding]:
     if not _MAYBE_PHONE.search(text):
         return
-    matcher = phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.VALID)
+    # A bounded number of tries: a field of digits costs milliseconds, not seconds.
+    matcher = phonenumbers.PhoneNumberMatcher(
+        text, "FR", leniency=phonenumbers.Leniency.VALID, max_tries=_PHONE_TRIES
+    )
     for match in matcher:
         yield Finding(Kind.PHONE, match.start, match.end, REFUSE)
 
@@ -609,23 +667,28 @@ def _find_health(folded: str) -> Iterator[Finding]:
 def _merge(findings: list[Finding]) -> list[Finding]:
     """One finding per place: the more specific kind wins an overlap; overlapping
     findings of the same kind become one."""
+    # ``kept`` never overlaps itself, so sorted by start it is sorted by end too, and
+    # the findings a new one overlaps are a slice found by bisection.
     kept: list[Finding] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for finding in sorted(findings, key=lambda f: (_RANK[Kind(f.kind)], f.start, -f.end)):
-        overlapping = [k for k in kept if k.start < finding.end and finding.start < k.end]
-        if not overlapping:
-            kept.append(finding)
-        elif all(k.kind == finding.kind for k in overlapping):
-            for k in overlapping:
-                kept.remove(k)
-            kept.append(
-                Finding(
-                    finding.kind,
-                    min(finding.start, *(k.start for k in overlapping)),
-                    max(finding.end, *(k.end for k in overlapping)),
-                    finding.severity,
-                )
+        first = bisect.bisect_right(ends, finding.start)
+        last = bisect.bisect_left(starts, finding.end)
+        overlapping = kept[first:last]
+        if overlapping and any(k.kind != finding.kind for k in overlapping):
+            continue  # a more specific kind holds the place
+        if overlapping:
+            finding = Finding(
+                finding.kind,
+                min(finding.start, overlapping[0].start),
+                max(finding.end, overlapping[-1].end),
+                finding.severity,
             )
-    return sorted(kept, key=lambda f: (f.start, f.end))
+        kept[first:last] = [finding]
+        starts[first:last] = [finding.start]
+        ends[first:last] = [finding.end]
+    return kept
 
 
 # --- the service ------------------------------------------------------------------------
@@ -647,10 +710,17 @@ def scan(text: str, *, allow_contact: bool = False) -> list[Finding]:
     folded = fold(text)
     findings: list[Finding] = []
     if any(char.isdigit() for char in text):
-        runs = _digit_runs(text)
-        findings += _find_nir(runs, folded)
-        findings += _find_fiscal(runs, folded)
-        findings += _find_card(runs, folded)
+        contexts = _Contexts(folded)
+        candidates = _candidates(
+            _digit_runs(text),
+            _NUMBER_LENGTHS,
+            any_layout=lambda start: (
+                contexts.near(start, _NIR_CONTEXT) or contexts.near(start, _CARD_CONTEXT)
+            ),
+        )
+        findings += _find_nir(candidates, contexts)
+        findings += _find_fiscal(candidates, contexts)
+        findings += _find_card(candidates, contexts)
         findings += _find_iban(text)
         findings += _find_identity(folded)
     findings += _find_secrets(text, folded)
