@@ -127,7 +127,6 @@ _CORSICA_BACK = {"\ue000": "A", "\ue001": "B"}
 _CORSICA_RE = re.compile(
     r"(?:(?<=[0-9])|(?<=[0-9][ .\-\u00a0\u202f]))2([AaBb])(?=[ .\-\u00a0\u202f]?[0-9])"
 )
-_SPACES = " \u00a0\u202f\t"
 # Digits, separated by at most a few spaces and one dot or dash: "1 85 05", "06.12",
 # "4970-1012". Slashes (dates), commas (prices, lists) and letters end a run.
 _RUN_RE = re.compile(
@@ -199,11 +198,15 @@ def _candidates(
 _CONTEXT_WINDOW = 45
 
 
-def _context_before(folded: str, start: int, pattern: re.Pattern[str]) -> bool:
-    """Whether ``pattern`` occurs in the few words before ``start`` (same sentence)."""
-    before = folded[max(0, start - _CONTEXT_WINDOW) : start]
-    before = re.split(r"[.;!?\n]\s", before)[-1]
-    return pattern.search(before) is not None
+def _context_before(folded: str, start: int, pattern: re.Pattern[str]) -> int | None:
+    """Where the last match of ``pattern`` in the few words before ``start`` (same
+    sentence) ends, or None."""
+    window_start = max(0, start - _CONTEXT_WINDOW)
+    before = folded[window_start:start]
+    clause = re.split(r"[.;!?\n]\s", before)[-1]
+    offset = window_start + len(before) - len(clause)
+    ends = [match.end() for match in pattern.finditer(clause)]
+    return offset + ends[-1] if ends else None
 
 
 class _Contexts:
@@ -226,8 +229,23 @@ class _Contexts:
         at = bisect.bisect_right(ends, start)
         return at > 0 and start - ends[at - 1] <= _CONTEXT_WINDOW
 
+    def last(self, start: int, pattern: re.Pattern[str]) -> int | None:
+        """Where the nearest match before ``start`` in its sentence ends, or None."""
+        if not self.near(start, pattern):
+            return None
+        return _context_before(self.folded, start, pattern)
+
     def before(self, start: int, pattern: re.Pattern[str]) -> bool:
-        return self.near(start, pattern) and _context_before(self.folded, start, pattern)
+        return self.last(start, pattern) is not None
+
+    def said_to_be(self, start: int, pattern: re.Pattern[str]) -> bool | None:
+        """True when a word of ``pattern`` is nearer the number than any business word
+        (« SIRET », « facture »…), False when a business word is nearer, None when
+        neither is there."""
+        said, other = self.last(start, pattern), self.last(start, _NOT_PERSONAL_CONTEXT)
+        if said is None and other is None:
+            return None
+        return other is None or (said is not None and said >= other)
 
 
 _NIR_CONTEXT = re.compile(
@@ -235,7 +253,7 @@ _NIR_CONTEXT = re.compile(
     r"|\bssn\b|numero insee|n\s?°\s?insee|carte vitale|\bassure social"
 )
 _FISCAL_CONTEXT = re.compile(
-    r"fiscal|\bspi\b|teledeclarant|\bnif\b|numero d'impot|avis d'imposition"
+    r"fiscal(?:e)?(?: de reference)?|\bspi\b|teledeclarant|\bnif\b|numero d'impot|avis d'imposition"
 )
 _CARD_CONTEXT = re.compile(
     r"carte (?:bancaire|bleue|de credit|de paiement|visa|mastercard)|\bcb\b|\bvisa\b"
@@ -305,9 +323,8 @@ def _find_fiscal(candidates: list[_Candidate], contexts: _Contexts) -> Iterator[
             continue
         if not cand.cuts <= _FISCAL_CUTS:
             continue
-        if contexts.before(cand.start, _FISCAL_CONTEXT) or (
-            nif.is_valid(digits) and not contexts.before(cand.start, _NOT_PERSONAL_CONTEXT)
-        ):
+        said = contexts.said_to_be(cand.start, _FISCAL_CONTEXT)
+        if said or (said is None and nif.is_valid(digits)):
             yield Finding(Kind.FISCAL_NUMBER, cand.start, cand.end, REFUSE)
 
 
@@ -347,12 +364,9 @@ def _find_card(candidates: list[_Candidate], contexts: _Contexts) -> Iterator[Fi
         digits = cand.digits
         if not digits.isdigit():
             continue
-        branded = _card_layout(cand.cuts, len(digits)) and _card_brand(digits)
-        if branded:
-            card = not contexts.before(cand.start, _NOT_PERSONAL_CONTEXT)
-        else:
-            card = contexts.before(cand.start, _CARD_CONTEXT)
-        if card and luhn.is_valid(digits):
+        said = contexts.said_to_be(cand.start, _CARD_CONTEXT)
+        branded = said is None and _card_layout(cand.cuts, len(digits)) and _card_brand(digits)
+        if (said or branded) and luhn.is_valid(digits):
             yield Finding(Kind.CARD_NUMBER, cand.start, cand.end, REFUSE)
 
 

@@ -103,6 +103,15 @@ def test_a_siret_is_not_a_card_number():
     assert kinds("CB 73282932000074") == ["card_number"]
 
 
+def test_the_word_nearer_the_number_says_what_it_is():
+    assert kinds("paiement CB, SIRET 73282932000074") == []
+    assert found("SIRET 123 puis CB 4970 1012 3456 7893") == [
+        ("card_number", "4970 1012 3456 7893")
+    ]
+    assert kinds("Facture 4970101234567893") == []
+    assert found("numéro fiscal de référence 3023217600054") == [("fiscal_number", "3023217600054")]
+
+
 @pytest.mark.parametrize(
     "text, kind, value",
     [
