@@ -651,7 +651,7 @@ _HEALTH_WORDS = (
     r"|anxiolytiques?|neuroleptiques?|methadone|tritherapies?|dialyses?|dialyse(?:e|s|es)?"
     r"|avc|infarctus|cirrhose|alcooliques?|alcoolisme|toxicomanes?|toxicomanie"
     r"|addictions?|anorexie|boulimie|ivg|avortement|fausse[- ]couche"
-    r"|hospitalise(?:e|s|es)?|cardiaque|mucoviscidose|myopathie"
+    r"|hospitalise(?:e|s|es)?|insuffisance (?:cardiaque|renale)|mucoviscidose|myopathie"
 )
 _HEALTH_RE = re.compile(
     rf"\b(?:{_HEALTH_WORDS})\b"
