@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -68,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "aiguillage.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aiguillage.core.context_processors.layout",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -269,3 +274,51 @@ PUBLIC_RATE_LIMIT_WINDOW = env_int("PUBLIC_RATE_LIMIT_WINDOW", 3600)
 if PUBLIC_RATE_LIMIT_WINDOW < 1:
     raise ImproperlyConfigured("PUBLIC_RATE_LIMIT_WINDOW must be a number of seconds (1 or more).")
 PUBLIC_RATE_LIMIT_PROXIES = env_int("PUBLIC_RATE_LIMIT_PROXIES", 0 if DEV else 1)
+
+# --- Web hardening (docs/security.md) ---
+# Content-Security-Policy (django-csp 4): nothing from outside, no inline script, no
+# inline style but the nonce'd <style> of a network's colour; nobody may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Powerful browser features no page uses, denied to every page (core/middleware.py).
+PERMISSIONS_POLICY_DENIED = (
+    "accelerometer", "camera", "geolocation", "gyroscope",
+    "magnetometer", "microphone", "payment", "usb",
+)  # fmt: skip
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Uploads: a directory import is the only large one. A request body over the limit is
+# refused before it is read (aiguillage/core/uploads.py); the form says the limit.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "aiguillage.core.uploads.BodySizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to disk
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields (not files): a form is far smaller
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+FILE_UPLOAD_PERMISSIONS = 0o640
+# The JSON API's own limits per client (aiguillage/api/limits.py), apart from the
+# portal's: every call, then the writes (booking, registering, cancelling). 0: off.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_LIMIT_WINDOW = env_int("API_RATE_LIMIT_WINDOW", 60)
+API_WRITE_RATE_LIMIT = env_int("API_WRITE_RATE_LIMIT", 10)
+API_WRITE_RATE_LIMIT_WINDOW = env_int("API_WRITE_RATE_LIMIT_WINDOW", 3600)
+if min(API_RATE_LIMIT_WINDOW, API_WRITE_RATE_LIMIT_WINDOW) < 1:
+    raise ImproperlyConfigured("API rate limit windows are numbers of seconds (1 or more).")
+# A path holding a token (manage link, calendar feed, password reset) is logged as its
+# URL pattern: Django logs the path of every 4xx/5xx (aiguillage/core/logfilters.py).
+LOGGING["filters"] = {"redact_path_secrets": {"()": "aiguillage.core.logfilters.RedactPathSecrets"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_path_secrets"]

@@ -14,8 +14,9 @@ Answers, the same on every endpoint of this router:
 - 409 ``{"code": "...", "detail": "..."}``: the booking service refused; ``code`` says
   why (``unavailable``, ``workshop_full``, ``already_booked``, ``closed_to_online``,
   ``past``), ``detail`` says it in words a visitor can read.
-- 429 ``{"detail": "..."}`` with ``Retry-After``: the writes (POST, DELETE) count against
-  the client's limit of public writes, the one the portal's forms share.
+- 429 ``{"detail": "..."}`` with ``Retry-After``: every call counts against the client's
+  API limit, and the writes (POST, DELETE) against its API limit of writes, apart from
+  the portal's forms (aiguillage/api/limits.py).
 
 A site slug is unique within its network only: ``site`` alone is accepted while one
 network has a public site of that slug, otherwise the answer is a 400 asking for
@@ -27,12 +28,9 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import time
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -77,9 +75,9 @@ from aiguillage.api.agenda_schemas import (
     WorkshopListOut,
     WorkshopOut,
 )
+from aiguillage.api.limits import limit_writes
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network, Site
-from aiguillage.public.ratelimit import over_limit
 
 router = Router(tags=["agenda"])
 
@@ -127,29 +125,8 @@ def _answers(view):
     return wrapper
 
 
-def _limited(view):
-    """Writes count against the client's limit of public writes, shared with the portal's
-    forms (``PUBLIC_RATE_LIMIT``): booking without an account must not become a way to
-    fill a workshop with strangers, or to send messages to any address or phone."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if over_limit(request):
-            response = JsonResponse(
-                {
-                    "detail": _(
-                        "Trop de demandes depuis cette adresse : réessayez plus tard, ou "
-                        "appelez la bibliothèque."
-                    )
-                },
-                status=429,
-            )
-            window = settings.PUBLIC_RATE_LIMIT_WINDOW
-            response["Retry-After"] = str(int(window - time.time() % window) + 1)
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Writes count in the API's own budget of writes per client (aiguillage/api/limits.py).
+_limited = limit_writes
 
 
 # --- reading the request ----------------------------------------------------------------

@@ -2,16 +2,25 @@
 
 The interactive documentation page is off: it loads scripts from a CDN, and
 Aiguillage serves nothing from outside.
+
+Every call counts against the client's API rate limit (aiguillage/api/limits.py): 429
+with ``Retry-After``, documented on every operation. An error never shows a trace, SQL
+or a setting: an unexpected one is logged and answered ``{"detail": "..."}`` 500.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 
 from aiguillage.api.agenda import router as agenda_router
+from aiguillage.api.limits import ClientRateThrottle, too_many_requests_detail
 from aiguillage.api.orientation import router as orientation_router
 from aiguillage.api.schemas import (
     NeedOut,
@@ -30,7 +39,34 @@ from aiguillage.directory.models import Commune, Service, Structure
 from aiguillage.directory.selectors import MAX_RADIUS_KM, nearest_structures
 from aiguillage.directory.vocabularies import DI_THEMATIQUES, LIEUX_SERVICES
 
-api = NinjaAPI(
+logger = logging.getLogger("aiguillage.api")
+
+TOO_MANY_REQUESTS = {
+    "description": "Too many requests from this client: wait for the seconds of Retry-After.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}},
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
+class AiguillageAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Every operation may answer 429 (the client's rate limit): say so in each."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault("429", TOO_MANY_REQUESTS)
+        return schema
+
+
+api = AiguillageAPI(
     title="Aiguillage API",
     version="1",
     description=(
@@ -42,9 +78,40 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url=None,
     openapi_url="/openapi.json",
+    throttle=[ClientRateThrottle()],
 )
 api.add_router("", agenda_router)
 api.add_router("", orientation_router)
+
+
+def _route(request: HttpRequest) -> str:
+    """The URL pattern, not the path: a path may hold a manage token."""
+    match = getattr(request, "resolver_match", None)
+    return match.route if match is not None else "?"
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any failure no endpoint answers itself: logged with its trace for the operators,
+    answered with one fixed sentence (never the trace, the SQL or a setting, even with
+    DEBUG on). The services' transactions were rolled back as it left them."""
+    logger.error("API error: %s %s", request.method, _route(request), exc_info=exc)
+    return api.create_response(
+        request, {"detail": _("Erreur interne : réessayez plus tard.")}, status=500
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Django's 404 message can name a model or a query: never repeated here.
+    return api.create_response(request, {"detail": _("Introuvable.")}, status=404)
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": too_many_requests_detail()}, status=429)
+    response["Cache-Control"] = "no-store"
+    return response  # django-ninja adds Retry-After
 
 
 @api.get("/needs", response=NeedSearchOut, summary="Search the needs catalog", tags=["catalog"])

@@ -6,7 +6,7 @@ reads go through ``selectors.py`` so that nobody sees another network's rows.
 
 from __future__ import annotations
 
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from aiguillage.core.validators import (
     POSTCODE_PATTERN,
     validate_header_color,
     validate_insee_code,
+    validate_logo,
     validate_opening_hours,
     validate_postcode,
     validate_siret,
@@ -58,8 +59,8 @@ class Network(TimestampedModel):
         _("logo"),
         upload_to="logos/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "svg", "webp"])],
-        help_text=_("PNG, JPEG, SVG ou WebP ; affiché dans l'en-tête."),
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG ou WebP, 512 Ko au plus ; affiché dans l'en-tête."),
     )
     theme_color = models.CharField(
         _("couleur"),

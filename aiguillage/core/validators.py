@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 import opening_hours
 from django.core.exceptions import ValidationError
@@ -66,3 +67,53 @@ def validate_header_color(value: str) -> None:
 
 def is_valid_insee_code(value: str) -> bool:
     return bool(re.match(INSEE_CODE_PATTERN, value or ""))
+
+
+# A network's logo: a raster image, small. SVG is refused: it is a document that can
+# carry scripts, run on our origin by anyone who opens its address (docs/security.md).
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_FORMATS = {  # extension: what the file must start with
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "webp": (b"RIFF",),  # then the size, then WEBP (checked below)
+}
+
+
+def _head(file, size: int = 12) -> bytes:
+    try:
+        file.seek(0)
+        head = file.read(size)
+        file.seek(0)
+    except (OSError, ValueError):
+        return b""
+    return head or b""
+
+
+def validate_logo(file) -> None:
+    """PNG, JPEG or WebP by its name *and* its first bytes, at most LOGO_MAX_BYTES."""
+    extension = PurePath(file.name or "").suffix.lower().lstrip(".")
+    if extension not in LOGO_FORMATS:
+        raise ValidationError(
+            _(
+                "Le logo doit être une image PNG, JPEG ou WebP. Le SVG n'est pas accepté : "
+                "il peut contenir du code."
+            ),
+            code="logo_format",
+        )
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("Le logo pèse trop lourd : %(max)s Ko au plus."),
+            code="logo_size",
+            params={"max": LOGO_MAX_BYTES // 1024},
+        )
+    head = _head(file)
+    starts_right = head.startswith(LOGO_FORMATS[extension])
+    if extension == "webp":
+        starts_right = starts_right and head[8:12] == b"WEBP"
+    if not starts_right:
+        raise ValidationError(
+            _("Ce fichier n'est pas l'image %(format)s que son nom annonce."),
+            code="logo_content",
+            params={"format": extension.upper()},
+        )

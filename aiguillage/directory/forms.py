@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aiguillage.catalog.models import Need
@@ -29,7 +32,6 @@ from aiguillage.privacy.validators import (
 )
 
 RADIUS_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (30, "30 km"), (50, "50 km")]
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class NeedChoiceField(forms.ModelChoiceField):
@@ -215,7 +217,7 @@ class ImportUploadForm(forms.Form):
         label=_("Fichier à importer"),
         help_text=_(
             "CSV du standard des lieux de médiation numérique, JSON data·inclusion, "
-            "ou liste des France services (CSV), en UTF-8. 50 Mo au plus."
+            "ou liste des France services (CSV), en UTF-8."
         ),
     )
     file_format = forms.ChoiceField(
@@ -238,8 +240,20 @@ class ImportUploadForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is a setting (IMPORT_MAX_BYTES, docs/security.md): say the current one.
+        self.fields["file"].help_text = format_lazy(
+            "{} {}",
+            self.fields["file"].help_text,
+            _("%(size)s au plus.") % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)},
+        )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 50 Mo."))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier dépasse %(size)s : découpez-le, ou importez-le en ligne de commande.")
+                % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
         return upload

@@ -14,7 +14,9 @@ Over the limit, the answer is 429 and a page that says to call or come to the li
 - Behind a reverse proxy, the address is read from ``X-Forwarded-For``, as written by
   the last ``PUBLIC_RATE_LIMIT_PROXIES`` proxies (the entries before them are typed
   by the client and could be anything).
-- Windows before the current one are deleted when a new window starts.
+- Windows before the current one are deleted when a new window starts, scope by scope:
+  the JSON API counts in scopes of its own, with windows of other lengths
+  (aiguillage/api/limits.py), and must never reset the portal's counters.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ def client_key(request) -> str:
 
 
 def hit(*, bucket: str, window_seconds: int, now: float | None = None) -> int:
-    """Count one hit for ``bucket`` in the current window; returns the window's total."""
+    """Count one hit for ``bucket`` (``scope:client``) in the current window; returns
+    the window's total."""
     moment = time.time() if now is None else now
     window_start = int(moment // window_seconds * window_seconds)
     table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
@@ -83,20 +86,31 @@ def hit(*, bucket: str, window_seconds: int, now: float | None = None) -> int:
             [bucket, window_start],
         )
         (hits,) = cursor.fetchone()
-    if hits == 1:  # the first hit of a new window: the old ones are of no use any more
-        RateLimitCounter.objects.filter(window_start__lt=window_start).delete()
+    if hits == 1:  # the first hit of a new window: the scope's old ones are of no use any more
+        scope = bucket.partition(":")[0]
+        RateLimitCounter.objects.filter(
+            window_start__lt=window_start, bucket__startswith=f"{scope}:"
+        ).delete()
     return hits
 
 
-def over_limit(request, *, scope: str = POST_SCOPE) -> bool:
-    """Count this request; True when the client went over the limit."""
-    limit = settings.PUBLIC_RATE_LIMIT
+def over_limit(
+    request, *, scope: str = POST_SCOPE, limit: int | None = None, window: int | None = None
+) -> bool:
+    """Count this request in ``scope``; True when the client went over the limit
+    (by default the portal's: ``PUBLIC_RATE_LIMIT`` per ``PUBLIC_RATE_LIMIT_WINDOW``)."""
+    limit = settings.PUBLIC_RATE_LIMIT if limit is None else limit
+    window = settings.PUBLIC_RATE_LIMIT_WINDOW if window is None else window
     if limit <= 0:  # switched off
         return False
-    hits = hit(
-        bucket=f"{scope}:{client_key(request)}", window_seconds=settings.PUBLIC_RATE_LIMIT_WINDOW
-    )
+    hits = hit(bucket=f"{scope}:{client_key(request)}", window_seconds=window)
     return hits > limit
+
+
+def seconds_to_next_window(window: int, *, now: float | None = None) -> int:
+    """What ``Retry-After`` says: the counters start again with the next window."""
+    moment = time.time() if now is None else now
+    return int(window - moment % window) + 1
 
 
 def limit_posts(view):
@@ -124,6 +138,5 @@ def too_many_requests(request):
         status=429,
     )
     response["Cache-Control"] = "no-store"
-    window = settings.PUBLIC_RATE_LIMIT_WINDOW
-    response["Retry-After"] = str(int(window - time.time() % window) + 1)  # the next window
+    response["Retry-After"] = str(seconds_to_next_window(settings.PUBLIC_RATE_LIMIT_WINDOW))
     return response

@@ -83,6 +83,8 @@ def production_env(*, database_url: str, port: int, var_dir: Path) -> dict[str, 
         SITE_URL=f"http://127.0.0.1:{port}",
         TASKS_BACKEND="database",
         PUBLIC_RATE_LIMIT="0",  # every client here is 127.0.0.1
+        API_RATE_LIMIT="0",
+        API_WRITE_RATE_LIMIT="0",
         AIGUILLAGE_VAR_DIR=str(var_dir),  # collected static files, away from var/
         PORT=str(port),
         WORKERS=str(WORKERS),

@@ -47,7 +47,8 @@ SLOTS, APPOINTMENTS, WORKSHOPS, BOOKINGS = (
 @pytest.fixture(autouse=True)
 def _settings(settings):
     settings.SITE_URL = SITE_URL
-    settings.PUBLIC_RATE_LIMIT = 1000  # its own test below
+    settings.API_WRITE_RATE_LIMIT = 1000  # its own test below
+    settings.API_RATE_LIMIT = 0  # its own tests in tests/security/test_api_limits.py
 
 
 def ready(window_days: int = 10, **fields):
@@ -733,8 +734,8 @@ def test_lists_take_the_same_queries_whatever_their_length(client):
 # --- the limit of public writes --------------------------------------------------------
 
 
-def test_writes_share_the_portals_limit_and_reads_are_never_limited(client, settings):
-    settings.PUBLIC_RATE_LIMIT = 3
+def test_writes_have_the_apis_limit_of_writes_and_reads_are_not_counted_in_it(client, settings):
+    settings.API_WRITE_RATE_LIMIT = 3
     workshop = upcoming_workshop()
     slot = later_slot(ready())
     token = post(client, registrations_url(workshop), contact(1)).json()["manage_token"]
@@ -747,7 +748,7 @@ def test_writes_share_the_portals_limit_and_reads_are_never_limited(client, sett
     ):
         assert response.status_code == 429
         assert set(response.json()) == {"detail"}
-        assert 0 < int(response["Retry-After"]) <= settings.PUBLIC_RATE_LIMIT_WINDOW + 1
+        assert 0 < int(response["Retry-After"]) <= settings.API_WRITE_RATE_LIMIT_WINDOW + 1
     assert Registration.objects.count() == Appointment.objects.count() == 1
     assert client.get(WORKSHOPS).status_code == 200
     assert client.get(SLOTS, {"site": slot.site.slug}).status_code == 200
@@ -773,9 +774,9 @@ def test_an_unexpected_failure_shows_no_trace_in_production(settings):
 def test_openapi_document_lists_every_agenda_path_with_its_answers(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     expected = {
-        ("/api/v1/slots", "get"): {"200", "400", "404"},
+        ("/api/v1/slots", "get"): {"200", "400", "404", "429"},
         ("/api/v1/appointments", "post"): {"201", "400", "409", "429"},
-        ("/api/v1/workshops", "get"): {"200", "400", "404"},
+        ("/api/v1/workshops", "get"): {"200", "400", "404", "429"},
         ("/api/v1/workshops/{workshop_id}/registrations", "post"): {
             "201",
             "400",

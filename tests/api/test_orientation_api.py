@@ -317,7 +317,7 @@ def test_the_openapi_document_describes_the_endpoint(client):
     }  # fmt: skip
     assert "staff" not in params
     responses = operation["responses"]
-    assert set(responses) == {"200", "400", "404"}
+    assert set(responses) == {"200", "400", "404", "429"}
     ok = responses["200"]["content"]["application/json"]["schema"]["$ref"]
     assert ok.endswith("/OrientationOut")
     schemas = document["components"]["schemas"]

@@ -55,13 +55,39 @@ def browser():
         browser.close()
 
 
+# Every Content-Security-Policy violation a page reports, said on the console where
+# watch_csp hears it: a page that breaks the policy fails its test (docs/security.md).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """The CSP violations of ``page`` from now on: the event, and Chromium's own console
+    message (which also tells of those no event reports, like a refused inline handler)."""
+    violations: list[str] = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def heard(message) -> None:
+        if message.text.startswith("CSP violation") or "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", heard)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

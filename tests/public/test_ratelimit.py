@@ -110,14 +110,26 @@ class TestClientAddress:
 
 class TestCounter:
     def test_counts_per_bucket_and_window_and_cleans_old_windows(self):
-        assert [hit(bucket="a", window_seconds=60, now=1000.0) for _ in range(3)] == [1, 2, 3]
-        assert hit(bucket="b", window_seconds=60, now=1001.0) == 1
+        assert [hit(bucket="s:a", window_seconds=60, now=1000.0) for _ in range(3)] == [1, 2, 3]
+        assert hit(bucket="s:b", window_seconds=60, now=1001.0) == 1
         assert RateLimitCounter.objects.count() == 2
-        # A new window starts from one, and the finished windows are deleted.
-        assert hit(bucket="a", window_seconds=60, now=1000.0 + 60) == 1
+        # A new window starts from one, and the scope's finished windows are deleted.
+        assert hit(bucket="s:a", window_seconds=60, now=1000.0 + 60) == 1
         assert list(RateLimitCounter.objects.values_list("bucket", "window_start", "hits")) == [
-            ("a", 1020, 1)
+            ("s:a", 1020, 1)
         ]
+
+    def test_a_scope_with_shorter_windows_never_resets_another_scopes_counters(self):
+        """The API counts per minute, the portal per hour: a new minute must not wipe
+        the hour's count (that would lift the portal's limit every minute)."""
+        assert [hit(bucket="post:x", window_seconds=3600, now=7200.0) for _ in range(3)][-1] == 3
+        assert hit(bucket="api:x", window_seconds=60, now=7300.0) == 1
+        assert hit(bucket="api:x", window_seconds=60, now=7400.0) == 1  # a new minute
+        assert hit(bucket="post:x", window_seconds=3600, now=7500.0) == 4
+        assert set(RateLimitCounter.objects.values_list("bucket", "window_start")) == {
+            ("post:x", 7200),
+            ("api:x", 7380),
+        }
 
     @pytest.mark.django_db(transaction=True)
     def test_concurrent_hits_from_several_connections_are_all_counted(self):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from aiguillage.core.models import Site
+from aiguillage.core.spreadsheet import safe_row
 from aiguillage.directory.exports import sites as site_facts
 from aiguillage.directory.exports.report import ExportReport
 from aiguillage.directory.exports.selection import (
@@ -219,7 +220,7 @@ def write_lieux(
             report.leave_out(kind=kind, export_id=row["id"], name=row["nom"], reasons=problems)
             return False
         seen.add(row["id"])
-        writer.writerow(row)
+        writer.writerow(safe_row(row))  # no cell a spreadsheet would run as a formula
         report.structures += 1
         return True
 
