@@ -30,6 +30,7 @@ from aiguillage.agenda.recurrence import (
 )
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.catalog.models import Need
+from aiguillage.core.formfields import ModelMultipleChoiceField
 from aiguillage.core.models import Network
 from aiguillage.privacy.validators import CONTACT_ALLOWED, GUARDED, Guard, SensitiveDataFormMixin
 
@@ -95,7 +96,7 @@ def describe_rule(rule: str) -> str:
     return _t("règle %(rule)s") % {"rule": rule}
 
 
-class NeedChoices(forms.ModelMultipleChoiceField):
+class NeedChoices(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Need) -> str:

@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, Throttled
 
 from aiguillage.api.agenda import router as agenda_router
+from aiguillage.api.agenda_schemas import DetailOut
 from aiguillage.api.limits import ClientRateThrottle, too_many_requests_detail
 from aiguillage.api.orientation import router as orientation_router
 from aiguillage.api.schemas import (
@@ -56,13 +57,32 @@ TOO_MANY_REQUESTS = {
 }
 
 
+# django-ninja's own answer to a parameter of the wrong type (``limit=abc``).
+INVALID_PARAMETER = {
+    "description": "A parameter of the wrong type: each error with its location.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
 class AiguillageAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
-        """Every operation may answer 429 (the client's rate limit): say so in each."""
+        """Every operation may answer 429 (the client's rate limit), and 422 when one
+        of its parameters is not a string (django-ninja checks the type): say so."""
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
                 operation["responses"].setdefault("429", TOO_MANY_REQUESTS)
+                parameters = operation.get("parameters", ())
+                if any(p.get("schema", {}).get("type") != "string" for p in parameters):
+                    operation["responses"].setdefault("422", INVALID_PARAMETER)
         return schema
 
 
@@ -166,7 +186,7 @@ def _point(near: str, commune: str) -> tuple[float, float]:
 
 @api.get(
     "/structures",
-    response=StructureListOut,
+    response={200: StructureListOut, 400: DetailOut, 404: DetailOut},
     summary="Nearest structures, optionally covering a need",
     tags=["directory"],
 )
@@ -242,7 +262,7 @@ def structures(
 
 @api.get(
     "/structures/{structure_id}",
-    response=StructureDetailOut,
+    response={200: StructureDetailOut, 404: DetailOut},
     summary="One structure of the directory",
     tags=["directory"],
 )

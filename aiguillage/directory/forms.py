@@ -9,6 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aiguillage.catalog.models import Need
+from aiguillage.core.formfields import ModelMultipleChoiceField
 from aiguillage.core.models import Site
 from aiguillage.core.validators import validate_opening_hours
 from aiguillage.directory.models import (
@@ -117,7 +118,7 @@ class StructureForm(SensitiveDataFormMixin, forms.ModelForm):
     accessibility_url = forms.URLField(
         label=_("Fiche acceslibre"), required=False, assume_scheme="https"
     )
-    covered_needs = forms.ModelMultipleChoiceField(
+    covered_needs = ModelMultipleChoiceField(
         label=_("Besoins traités"),
         queryset=Need.objects.none(),
         required=False,
@@ -159,7 +160,7 @@ class PartnershipForm(SensitiveDataFormMixin, forms.ModelForm):
     # No contact data: the partner's people have their own contact records.
     guarded_fields = {"notes": GUARDED}
 
-    reference_needs = forms.ModelMultipleChoiceField(
+    reference_needs = ModelMultipleChoiceField(
         label=_("Besoins dont il est notre référence"),
         queryset=Need.objects.none(),
         required=False,
@@ -199,7 +200,7 @@ class PartnerContactForm(SensitiveDataFormMixin, forms.ModelForm):
 
 
 class PriorityNeedsForm(forms.Form):
-    needs = forms.ModelMultipleChoiceField(
+    needs = ModelMultipleChoiceField(
         label=_("Besoins prioritaires"),
         queryset=Need.objects.none(),
         required=False,

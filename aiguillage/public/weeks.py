@@ -25,7 +25,7 @@ def week_bounds(offset: int) -> tuple[datetime.datetime, datetime.datetime]:
 
 def week_offset(request) -> int:
     raw = request.GET.get("semaine", "")
-    return min(int(raw), WEEKS_AHEAD) if raw.isdigit() else 0
+    return min(int(raw), WEEKS_AHEAD) if raw.isdecimal() else 0
 
 
 def by_day(slots) -> list[tuple[datetime.date, list]]:

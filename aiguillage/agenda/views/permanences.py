@@ -104,7 +104,7 @@ def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
     form = PermanenceForm(request.POST or None, instance=permanence, network=network)
     if request.method != "POST" or "back" in request.POST or not form.is_valid():
         return _render_form(request, network, form, permanence)
-    agreed = {int(pk) for pk in request.POST.getlist(CONFIRM_FIELD) if pk.isdigit()}
+    agreed = {int(pk) for pk in request.POST.getlist(CONFIRM_FIELD) if pk.isdecimal()}
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -284,7 +284,7 @@ def workshop_sheet(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     sessions = list(workshop.sessions.all())
     wanted = request.GET.get("seance", "")
-    if wanted.isdigit():
+    if wanted.isdecimal():
         sessions = [s for s in sessions if s.pk == int(wanted)] or sessions
     context = {
         "network": network,

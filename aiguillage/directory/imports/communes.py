@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from aiguillage.core.validators import is_valid_insee_code
 from aiguillage.directory.imports.directory import journal_import
-from aiguillage.directory.imports.report import ImportReport, RowError
+from aiguillage.directory.imports.report import ImportReport, RowError, UnreadableFile
 from aiguillage.directory.imports.tabular import open_lines, open_table
 from aiguillage.directory.models import (
     Commune,
@@ -37,6 +37,7 @@ ALIASES = {
     "parent": ("insee_parente", "comparent"),
 }
 REQUIRED = ("insee", "name")
+MAX_POPULATION = 2_147_483_647  # the column's limit (PostgreSQL integer); Paris has 2.1 million
 DELEGATED = {"COMD", "COMA"}  # communes déléguées / associées share the parent's code
 ARRONDISSEMENT = {"ARM"}
 UPDATABLE = (
@@ -100,14 +101,14 @@ def parse_communes(
             report.reject(RowError(line, "*", f"truncated or extra fields: {row['__width__']}"))
             continue
         code = row["insee"].upper()
-        if not is_valid_insee_code(code):
+        if not (code.isascii() and is_valid_insee_code(code)):
             report.reject(RowError(line, table.columns["insee"], "not an INSEE code", code))
             continue
         if not row["name"]:
             report.reject(RowError(line, table.columns["name"], "empty name"))
             continue
         postcode = row.get("postcode", "")
-        if postcode and not (len(postcode) == 5 and postcode.isdigit()):
+        if postcode and not (len(postcode) == 5 and postcode.isascii() and postcode.isdigit()):
             report.reject(RowError(line, table.columns["postcode"], "not a postcode", postcode))
             continue
         kind_code = row.get("type", "").upper()
@@ -127,9 +128,16 @@ def parse_communes(
         if row.get("population"):
             try:
                 population = int(float(row["population"].replace(" ", "")))
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: "inf"
                 report.reject(
                     RowError(line, table.columns["population"], "not a number", row["population"])
+                )
+                continue
+            if not 0 <= population <= MAX_POPULATION:
+                report.reject(
+                    RowError(
+                        line, table.columns["population"], "not a population", row["population"]
+                    )
                 )
                 continue
         existing = communes.get(code)
@@ -173,6 +181,8 @@ def import_communes(
     report = ImportReport(source=source or path.name, dry_run=dry_run)
     with open_lines(path) as lines:
         parsed = parse_communes(lines, name=path.name, report=report)
+    if report.rows == 0:  # as the directory's importers: a header alone is no import
+        raise UnreadableFile(f"{path.name} has a header but no rows")
     with transaction.atomic():
         existing = {c.insee_code: c for c in Commune.objects.all()}
         now = timezone.now()

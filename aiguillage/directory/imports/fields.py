@@ -41,18 +41,19 @@ def postcode(raw: str | None, *, field: str, required: bool = False) -> str:
     value = (raw or "").strip()
     if not value and not required:
         return ""
-    if len(value) == 4 and value.isdigit():  # spreadsheets drop the leading zero
+    digits = value.isascii() and value.isdigit()  # "²" and "٣" are digits to isdigit()
+    if len(value) == 4 and digits:  # spreadsheets drop the leading zero
         value = "0" + value
-    if not (len(value) == 5 and value.isdigit()):
+    if not (len(value) == 5 and digits):
         raise FieldProblem(field, "not a 5-digit postcode", value)
     return value
 
 
 def insee(raw: str | None, *, field: str) -> str:
     value = (raw or "").strip().upper()
-    if len(value) == 4 and value.isdigit():
+    if len(value) == 4 and value.isascii() and value.isdigit():
         value = "0" + value
-    if value and not is_valid_insee_code(value):
+    if value and not (value.isascii() and is_valid_insee_code(value)):
         raise FieldProblem(field, "not an INSEE commune code", value)
     return value
 

@@ -92,7 +92,7 @@ def territory_add(request, network) -> HttpResponse:
 @network_view(action=Action.COVERAGE_EDIT)
 def territory_remove(request, network) -> HttpResponse:
     raw = request.POST.get("commune_id", "")
-    if raw.isdigit() and remove_served_commune(
+    if raw.isdecimal() and remove_served_commune(
         network=network, commune_id=int(raw), actor=request.user
     ):
         messages.success(request, _("La commune a été retirée du territoire."))

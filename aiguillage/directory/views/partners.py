@@ -160,7 +160,7 @@ def partner_finder(request, network) -> HttpResponse:
 @network_view(action=Action.PARTNERS_EDIT)
 def partner_prospect(request, network) -> HttpResponse:
     raw = request.POST.get("structure", "")
-    structure = Structure.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    structure = Structure.objects.filter(pk=int(raw)).first() if raw.isdecimal() else None
     if structure is None:
         messages.error(request, _("Cette structure n'existe pas ou plus."))
         return redirect("directory:partner_finder", network.slug)

@@ -241,7 +241,7 @@ def _rule_form_from_query(request, network, network_rules, rules) -> CharterRule
     """``?regle=<id>`` fills the form with that rule, ``?mode=<mode>`` with the
     network-wide rule of a mode; otherwise the form is empty."""
     raw = request.GET.get("regle", "")
-    if raw.isdigit():
+    if raw.isdecimal():
         rule = next((rule for rule in rules if rule.pk == int(raw)), None)
         if rule is not None:
             return CharterRuleForm.for_rule(rule, network=network)
@@ -367,7 +367,7 @@ def charter_rule_reset(request, network) -> HttpResponse:
         .select_related("site", "theme", "need")
         .filter(pk=int(raw))
         .first()
-        if raw.isdigit()
+        if raw.isdecimal()
         else None
     )
     if rule is None:

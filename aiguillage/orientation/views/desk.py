@@ -159,7 +159,7 @@ def desk_close(request, network) -> HttpResponse:
         return HttpResponseBadRequest(_("La conversation n'a pas pu être relue."))
     structure = None
     structure_id = request.POST.get("structure", "")
-    if structure_id.isdigit():
+    if structure_id.isdecimal():
         structure = Structure.objects.filter(pk=int(structure_id), is_active=True).first()
     mandate_reference = request.POST.get("mandate_reference", "")[:40]
     outcome = request.POST.get("outcome", "")
@@ -296,7 +296,7 @@ def desk_done(request, network) -> HttpResponse:
     kind = request.GET.get("kind", "")
     target_id = request.GET.get("id", "")
     if kind not in (TargetKind.PARTNER_SLOT, TargetKind.STAFF_SLOT, TargetKind.WORKSHOP) or not (
-        target_id.isdigit()
+        target_id.isdecimal()
     ):
         return redirect("orientation:desk", network.slug)
     if kind == TargetKind.WORKSHOP:

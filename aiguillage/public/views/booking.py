@@ -120,7 +120,7 @@ def book(request, network, slot_id: int) -> HttpResponse:
     now = timezone.now()
     needs = needs_of(found)
     initial = {}
-    if request.GET.get("demarche", "").isdigit():
+    if request.GET.get("demarche", "").isdecimal():
         initial["need"] = int(request.GET["demarche"])
     form = BookingForm(
         request.POST if request.method == "POST" else None, needs=needs, initial=initial

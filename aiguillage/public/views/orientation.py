@@ -594,7 +594,7 @@ def orientation_slip(request, network) -> HttpResponse:
     if kind not in PUBLIC_KINDS:
         raise BadRequest("Unknown or missing slip kind.")
     raw_id = query.get("id", "").strip()
-    if raw_id and not raw_id.isdigit():
+    if raw_id and not raw_id.isdecimal():
         raise BadRequest("The id is a number.")
     target_id = int(raw_id) if raw_id else None
     if target_id is None and kind != TargetKind.ONLINE_SERVICE:
