@@ -85,6 +85,14 @@ class ListField(forms.MultipleChoiceField):
         super().__init__(choices=[(v, v) for v in values], required=False, **kwargs)
 
 
+def _ascii_digits(value: str) -> str:
+    """The models' patterns say \\d, which Python also reads as other scripts' digits
+    ("٣٤٧٠٠"): a code of the French administration is written with 0 to 9 (tests/fuzz)."""
+    if not value.isascii():
+        raise forms.ValidationError(_("Écrivez ce code avec les chiffres de 0 à 9."))
+    return value
+
+
 class StructureForm(SensitiveDataFormMixin, forms.ModelForm):
     """What staff may correct on a structure. An import of the structure's source
     overwrites these fields again, except covered needs once edited here."""
@@ -140,6 +148,12 @@ class StructureForm(SensitiveDataFormMixin, forms.ModelForm):
         self.fields["covered_needs"].queryset = need_choices_queryset()
         self.fields["address"].required = True
         self.fields["postcode"].required = True
+
+    def clean_postcode(self) -> str:
+        return _ascii_digits(self.cleaned_data["postcode"])
+
+    def clean_commune_insee(self) -> str:
+        return _ascii_digits(self.cleaned_data["commune_insee"])
 
     def clean_opening_hours(self) -> str:
         value = self.cleaned_data["opening_hours"].strip()

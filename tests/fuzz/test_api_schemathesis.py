@@ -40,7 +40,7 @@ CHECKS = [
 OPENAPI = "/api/v1/openapi.json"
 # A negative case is an invalid input: an operation without parameters has none, and
 # one taking any string (a manage token) has few; Hypothesis says so, it is no failure.
-API = settings(fuzz_settings(0.8), suppress_health_check=[*HealthCheck])
+API = settings(fuzz_settings(0.6), suppress_health_check=[*HealthCheck])
 
 
 @pytest.fixture(scope="module")

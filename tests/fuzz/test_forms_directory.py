@@ -3,10 +3,12 @@ priority needs, prospects, the territory, and the search (a GET form)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from aiguillage.accounts.models import Role
@@ -39,6 +41,9 @@ from tests.fuzz.strategies import (
 )
 
 pytestmark = pytest.mark.django_db
+
+POSTCODE = re.compile(r"[0-9]{5}", re.ASCII)
+INSEE = re.compile(r"(?:[013-9][0-9]|2[AB1-9])[0-9]{3}", re.ASCII)
 
 PARTNERSHIP_TABLES = {
     "directory.partnership",
@@ -101,14 +106,25 @@ def test_structure_edit(world):
         "covered_needs": ids_field(_need_ids(), [*_need_ids(), 0, 10**12]),
     }
     base = Baseline.take(world.other)
+    found = {  # the structure as it is, with codes in Arabic-Indic digits (5 Unicode digits)
+        "name": structure.name,
+        "address": structure.address,
+        "postcode": "\u0663\u0664\u0667\u0660\u0660",
+        "commune_name": structure.commune_name,
+        "commune_insee": "34142",
+    }
 
     @FORMS
+    @example(found)
+    @example({**found, "postcode": "34700", "commune_insee": "34\u0661\u0664\u0662"})
     @given(form_data(fields))
     def check(data):
         def saved(response):
             structure.refresh_from_db()
             assert structure.name == last(data, "name").strip()
             assert structure.postcode == last(data, "postcode").strip()
+            assert POSTCODE.fullmatch(structure.postcode)
+            assert not structure.commune_insee or INSEE.fullmatch(structure.commune_insee)
 
         writes = {"directory.structure", "directory.structure_covered_needs"}
         post_form(client, url, data, base=base, writes=writes, then=saved)

@@ -104,12 +104,7 @@ def test_manage_links(world):
     client = logged_in(None)
     tokens = [*world.tokens.values(), *TOKEN_GARBAGE]
     base = Baseline.take(world.other)
-    pages = (
-        "public:manage",
-        "public:manage_cancel",
-        "public:manage_move",
-        "public:manage_calendar",
-    )
+    pages = ("manage", "manage_cancel", "manage_move", "manage_calendar")
 
     @FORMS
     @given(

@@ -146,6 +146,16 @@ def service_values(model: DIService) -> dict:
     }
 
 
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 def parse_items(
     items: list[tuple[int, dict]], *, kind: str, report: ImportReport, seen
 ) -> Iterator[Record]:
@@ -157,6 +167,11 @@ def parse_items(
             report.reject(RowError(number, "*", "not a JSON object", unit="item"))
             continue
         source_id = str(item.get("id") or "").strip()
+        if _holds_nul(item):  # "\u0000" in JSON: no text column may hold it (PostgreSQL)
+            if source_id:
+                seen(source_id, number)
+            report.reject(RowError(number, "*", "holds a NUL character (\\u0000)", unit="item"))
+            continue
         try:
             model = model_class.model_validate(item)
             values = to_values(model)
