@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "aiguillage.core.middleware.PermissionsPolicyMiddleware",
+    "aiguillage.core.nul_bytes.RefuseNulBytesMiddleware",  # PostgreSQL holds no NUL (fuzzing)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -72,18 +72,51 @@ INVALID_PARAMETER = {
 }
 
 
+# A NUL character anywhere in the request (aiguillage/core/nul_bytes.py): both keys, so
+# that the answer also fits the operations' own 400 (field errors, or a detail).
+NUL_REFUSED = {
+    "description": "The request holds a NUL character (U+0000).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "detail": {"type": "string"},
+                    "errors": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+                "required": ["detail", "errors"],
+            }
+        }
+    },
+}
+
+
 class AiguillageAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
-        """Every operation may answer 429 (the client's rate limit), and 422 when one
-        of its parameters is not a string (django-ninja checks the type): say so."""
+        """Every operation may answer 429 (the client's rate limit); 422 when one of its
+        parameters is not a string (django-ninja checks the type); 400 when it reads a
+        parameter or a body (a NUL character is refused before): say so in each."""
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
-                operation["responses"].setdefault("429", TOO_MANY_REQUESTS)
+                responses = operation["responses"]
+                _declare(responses, 429, TOO_MANY_REQUESTS)
                 parameters = operation.get("parameters", ())
                 if any(p.get("schema", {}).get("type") != "string" for p in parameters):
-                    operation["responses"].setdefault("422", INVALID_PARAMETER)
+                    _declare(responses, 422, INVALID_PARAMETER)
+                if parameters or "requestBody" in operation:
+                    _declare(responses, 400, NUL_REFUSED)
         return schema
+
+
+def _declare(responses: dict, status: int, response: dict) -> None:
+    """Add ``response`` unless the operation declares that status itself (django-ninja
+    keys its own by number: a text key beside it would replace it in the JSON)."""
+    if status not in responses and str(status) not in responses:
+        responses[str(status)] = response
 
 
 api = AiguillageAPI(

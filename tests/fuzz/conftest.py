@@ -86,9 +86,12 @@ def world(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _no_public_rate_limit(settings):
-    """The rate limit has its own tests; generated examples would only trip over it."""
+def _no_rate_limits(settings):
+    """The rate limits have their own tests (tests/public, tests/security); generated
+    examples would only trip over them (0 switches each one off)."""
     settings.PUBLIC_RATE_LIMIT = 0
+    settings.API_RATE_LIMIT = 0
+    settings.API_WRITE_RATE_LIMIT = 0
 
 
 def pytest_terminal_summary(terminalreporter):

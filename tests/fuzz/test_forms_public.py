@@ -129,8 +129,8 @@ def test_manage_links(world):
             method=method,
             writes={"agenda.appointment", "agenda.slot", "agenda.registration", "agenda.workshop"},
         )
-        if not own:
-            assert response.status_code == 404
+        if not own:  # 400: a token holding a NUL character, refused before any lookup
+            assert response.status_code in (400, 404)
         assert b"Voisine" not in response.content
 
     check()
@@ -234,5 +234,35 @@ def test_login_form(world):
             assert str(data.get("username", "")).lower() == user.email.lower()
 
         post_form(client, url, data, base=base, writes={"accounts.user"}, then=logged)
+
+    check()
+
+
+def test_account_security_forms(world):
+    """The password reset (anyone), the two-factor enrolment and verification codes,
+    the password change and the removal confirmation (a member): any text is a page
+    again, never an error, and a refused form writes nothing."""
+    user = world.user("coordinator")
+    code = Field(st.sampled_from(["123456", "000000", ""]), nasty_text(50))
+    password = Field(st.sampled_from([PASSWORD, "mauvais"]), nasty_text(300))
+    pages = {
+        "password_reset": ({"email": Field(st.sampled_from([user.email, "x@example.org"]),
+                                          nasty_text(300))}, None),
+        "two_factor_enrol": ({"code": code}, user),
+        "two_factor_verify": ({"code": code}, user),
+        "two_factor_remove": ({"password": password}, user),
+        "password_change": ({"old_password": password, "new_password1": password,
+                             "new_password2": password}, user),
+    }  # fmt: skip
+    base = Baseline.take(world.other)
+
+    @FORMS
+    @given(page=st.sampled_from(sorted(pages)), data=st.data())
+    def check(page, data):
+        fields, member = pages[page]
+        client = logged_in(member)
+        posted = data.draw(form_data(fields), label="form")
+        writes = {"accounts.user"}  # a password changed
+        post_form(client, reverse(f"accounts:{page}"), posted, base=base, writes=writes)
 
     check()

@@ -1,0 +1,62 @@
+"""NUL characters never reach the application: the request is refused (400) first.
+
+PostgreSQL cannot hold a NUL (``\\x00``) in text, not even in a query's parameter:
+a slug or a code read straight from a query string (the slip's ``need``, the API's
+``network``, ``site``, ``commune``…) and looked up answered 500 on PostgreSQL, and a
+JSON body's ``"\\u0000"`` would have been written as is on SQLite (found by tests/fuzz).
+Django's form fields already refuse NUL; this covers every other read in one place. No
+legitimate text holds a NUL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
+_JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+
+
+def holds_nul(request: HttpRequest) -> bool:
+    """Whether the path, the query string, a cookie, a form field or a JSON body holds
+    a NUL character."""
+    if "\x00" in request.path:
+        return True
+    for values in (request.GET, request.COOKIES):
+        if any("\x00" in key or "\x00" in str(value) for key, value in values.items()):
+            return True
+    if request.method == "GET":
+        return False
+    content_type = request.content_type or ""
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in key or "\x00" in value for key, value in _pairs(request.POST))
+    if content_type == "application/json":
+        body = request.body
+        return b"\x00" in body or bool(_JSON_NUL.search(body))
+    return False
+
+
+def _pairs(data):
+    for key, values in data.lists():
+        for value in values:
+            yield key, value
+
+
+class RefuseNulBytesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if holds_nul(request):
+            message = _("La demande contient un caractère nul (U+0000) : elle est refusée.")
+            if request.path.startswith(API_PREFIX):
+                # Both shapes of the API's 400 (the agenda's field errors, the
+                # directory's detail), so that it conforms to whichever is declared.
+                body = {"detail": message, "errors": {"__all__": [message]}}
+                return JsonResponse(body, status=400)
+            raise BadRequest("NUL character in the request.")
+        return self.get_response(request)
