@@ -16,7 +16,9 @@ from typing import BinaryIO
 from aiguillage.directory.imports.report import UnreadableFile
 
 DELIMITERS = ",;\t"
-csv.field_size_limit(1_000_000)
+# The longest field a file may hold. csv's limit is one setting for the whole process,
+# and other libraries raise it when imported (frictionless does): set again per file.
+FIELD_SIZE_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def open_table(
     if not first_line.strip():
         raise UnreadableFile(f"{name} is empty")
     delimiter = sniff_delimiter(first_line)
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
     reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
