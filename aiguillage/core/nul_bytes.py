@@ -26,9 +26,10 @@ def holds_nul(request: HttpRequest) -> bool:
     a NUL character."""
     if "\x00" in request.path:
         return True
-    for values in (request.GET, request.COOKIES):
-        if any("\x00" in key or "\x00" in str(value) for key, value in values.items()):
-            return True
+    if any("\x00" in key or "\x00" in value for key, value in _pairs(request.GET)):
+        return True  # every value: a QueryDict's items() gives the last one of each key
+    if any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items()):
+        return True
     if request.method == "GET":
         return False
     content_type = request.content_type or ""

@@ -163,6 +163,18 @@ def no_server_error(response) -> None:
     assert response.status_code < 500, f"{response.status_code} from {response.request}"
 
 
+def holds_nul(value) -> bool:
+    """Whether generated data holds a NUL character anywhere (such a request is refused
+    with a 400 before any view: aiguillage/core/nul_bytes.py)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_nul(v) for v in value)
+    return False
+
+
 def leaks_nothing(response, *texts: str) -> None:
     """None of ``texts`` (another network's names) is in the page."""
     body = response.content

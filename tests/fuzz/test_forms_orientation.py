@@ -26,7 +26,7 @@ from aiguillage.orientation.models import (
 from aiguillage.orientation.situation import Autonomy, Lack, Support
 from tests.fuzz.conftest import FORMS
 from tests.fuzz.forms import last, post_form
-from tests.fuzz.harness import Baseline, logged_in
+from tests.fuzz.harness import Baseline, holds_nul, logged_in
 from tests.fuzz.strategies import (
     Field,
     choice_field,
@@ -102,7 +102,7 @@ def test_desk_typed_and_linked(world):
             response = post_form(client, url, data, base=base, method=method)
         finally:
             client.defaults.pop("HTTP_HX_REQUEST", None)
-        assert response.status_code == 200
+        assert response.status_code == 200 or (response.status_code == 400 and holds_nul(data))
         assert world.other.name.encode() not in response.content
 
     check()
@@ -251,8 +251,9 @@ def test_charter_forms(world):
 
         def saved(response):
             charter = Charter.objects.get(network=network)
-            assert str(charter.max_distance_km) == last(data, "max_distance_km").strip()
-            assert str(charter.max_wait_days) == last(data, "max_wait_days").strip()
+            # int(): other scripts' digits are numbers to Django's IntegerField too.
+            assert charter.max_distance_km == int(last(data, "max_distance_km").strip())
+            assert charter.max_wait_days == int(last(data, "max_wait_days").strip())
 
         post_form(client, settings_url, data, base=base, writes={"orientation.charter"}, then=saved)
 

@@ -104,6 +104,9 @@ NUL = "a\x00b"
 NUL_READS = {
     "staff slip need": ("librarian", "orientation:slip", {"kind": "online_service", "need": NUL}),
     "staff slip site": ("librarian", "orientation:slip", {"kind": "online_service", "site": NUL}),
+    # Found in the middleware itself: a QueryDict's items() gives each key's last value.
+    "not the last value": ("librarian", "orientation:slip",
+                           {"kind": "online_service", "need": [NUL, "x"]}),
     "public slip need": (None, "public:orientation_slip", {"kind": "online_service", "need": NUL}),
     "public slip commune": (None, "public:orientation_slip",
                             {"kind": "online_service", "commune": NUL}),
