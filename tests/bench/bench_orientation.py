@@ -710,13 +710,19 @@ def bench_orientation_desk_throughput(monkeypatch):
             _manage(SEED_WORLD, env=env)
         seed_seconds = time.perf_counter() - start
         seeded = json.loads(_manage(WORLD_INFO.replace("EMAIL", MEDIATOR_EMAIL), env=env))
-        # make serve as the race benchmark starts it, with this directory's settings.
+        # make serve as the race benchmark starts it, with this directory's settings. The
+        # mediator logs in with a password only: two-factor authentication is explicitly
+        # off here (its middleware still runs on every request, as in production).
         production_env = test_http_race.production_env
         monkeypatch.setattr(
             test_http_race,
             "production_env",
             lambda **kwargs: (
-                production_env(**kwargs) | {"DJANGO_SETTINGS_MODULE": "tests.bench.serve_settings"}
+                production_env(**kwargs)
+                | {
+                    "DJANGO_SETTINGS_MODULE": "tests.bench.serve_settings",
+                    "AIGUILLAGE_REQUIRE_2FA": "false",
+                }
             ),
         )
         server = test_http_race.start_server(
