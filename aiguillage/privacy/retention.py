@@ -194,7 +194,7 @@ def expired_contacts(
     return appointments, registrations
 
 
-def _anonymise(queryset: QuerySet, *, now: datetime.datetime) -> int:
+def anonymise(queryset: QuerySet, *, now: datetime.datetime) -> int:
     """Blank the contact of each row not purged yet, with a new manage key each."""
     model = queryset.model
     pks = list(queryset.values_list("pk", flat=True))
@@ -228,8 +228,8 @@ def anonymise_contacts(
         )
     now = timezone.now()
     return PurgeCounts(
-        appointments_anonymised=_anonymise(appointments, now=now),
-        registrations_anonymised=_anonymise(registrations, now=now),
+        appointments_anonymised=anonymise(appointments, now=now),
+        registrations_anonymised=anonymise(registrations, now=now),
     )
 
 
@@ -281,7 +281,7 @@ def delete_cancelled(
     return PurgeCounts(
         appointments_deleted=appointments_deleted,
         registrations_deleted=registrations_deleted,
-        cancelled_registrations_anonymised=_anonymise(attended, now=timezone.now()),
+        cancelled_registrations_anonymised=anonymise(attended, now=timezone.now()),
     )
 
 

@@ -56,7 +56,7 @@ from aiguillage.privacy.models import JournalAction, PrivacySettings
 
 # The purge's own anonymisation (blank contact, new manage key, ``purged_at``): an
 # erasure is the purge, done now for one person.
-from aiguillage.privacy.retention import _anonymise as anonymise
+from aiguillage.privacy.retention import anonymise
 
 EXPORT_FORMAT = "aiguillage-rights/1"
 # Never exported: the secret of the manage link is a key, not information about anyone,

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from aiguillage.accounts.models import Role
 from aiguillage.core.decorators import network_view
 from aiguillage.core.permissions import Action
+from aiguillage.core.spreadsheet import safe_cell
 from aiguillage.privacy import journal
 from aiguillage.privacy.journal_forms import JournalFilterForm
 from aiguillage.privacy.journal_selectors import journal_end, network_entries
@@ -146,12 +147,6 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet never reads as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_lines(entries) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
@@ -162,11 +157,11 @@ def _csv_lines(entries) -> Iterator[str]:
                 entry.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
                 entry.action,
                 entry.actor_id if entry.actor_id is not None else "",
-                _cell(entry.actor_label),
+                safe_cell(entry.actor_label),
                 entry.actor_role,
                 entry.object_type,
-                _cell(entry.object_id),
-                _cell(json.dumps(entry.details, sort_keys=True, ensure_ascii=False)),
+                safe_cell(entry.object_id),
+                safe_cell(json.dumps(entry.details, sort_keys=True, ensure_ascii=False)),
                 entry.prev_hash,
                 entry.hash,
             ]

@@ -34,7 +34,7 @@ from aiguillage.public.ratelimit import limit_posts
 
 # The manage page's own resolution of a link (bad, tampered, renewed, purged, another
 # network's: 404 that says nothing more).
-from aiguillage.public.views.manage import _booking_or_404 as booking_or_404
+from aiguillage.public.views.manage import booking_or_404
 
 
 def _context(network, booking, token: str, found) -> dict:

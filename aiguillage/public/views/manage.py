@@ -42,7 +42,7 @@ from aiguillage.public.selectors import (
 from aiguillage.public.weeks import week_context, week_offset
 
 
-def _booking_or_404(network, token: str) -> Appointment | Registration:
+def booking_or_404(network, token: str) -> Appointment | Registration:
     for kind, find in (
         (APPOINTMENT, appointment_for_manage),
         (REGISTRATION, registration_for_manage),
@@ -119,7 +119,7 @@ def _context(network, booking, now) -> dict:
 
 @public_view
 def manage(request, network, token: str) -> HttpResponse:
-    booking = _booking_or_404(network, token)
+    booking = booking_or_404(network, token)
     context = {**_context(network, booking, timezone.now()), "token": token}
     return private_page(render(request, "public/manage.html", context))
 
@@ -127,7 +127,7 @@ def manage(request, network, token: str) -> HttpResponse:
 @public_view
 @limit_posts
 def manage_cancel(request, network, token: str) -> HttpResponse:
-    booking = _booking_or_404(network, token)
+    booking = booking_or_404(network, token)
     now = timezone.now()
     if not _may_cancel(booking, now):
         messages.info(
@@ -165,7 +165,7 @@ def manage_cancel(request, network, token: str) -> HttpResponse:
 @public_view
 @limit_posts
 def manage_move(request, network, token: str) -> HttpResponse:
-    booking = _booking_or_404(network, token)
+    booking = booking_or_404(network, token)
     now = timezone.now()
     permanence = _movable_permanence(booking, now)
     if permanence is None:
@@ -220,7 +220,7 @@ def _has_a_date(booking) -> bool:
 @public_view
 def manage_calendar(request, network, token: str) -> HttpResponse:
     """The booking's calendar file: the same events (same UIDs) as the e-mail's."""
-    booking = _booking_or_404(network, token)
+    booking = booking_or_404(network, token)
     ics = calendar_file(booking) if _has_a_date(booking) else None
     if ics is None:
         raise Http404("Nothing to put in a calendar.")
