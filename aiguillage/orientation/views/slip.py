@@ -10,6 +10,7 @@ workshop of another network, is a 404 that names nothing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import BadRequest
@@ -57,9 +58,20 @@ class SlipQuery:
         return urlencode({k: v for k, v in values.items() if v != ""})
 
 
-def read_query(query: QueryDict, network: Network) -> SlipQuery:
+@dataclass(frozen=True)
+class SlipTarget:
+    """What every slip's query names, the staff's and the portal's: ids only."""
+
+    kind: str
+    target_id: int | None
+    paper: str
+    need: Need | None
+
+
+def read_target(query: QueryDict, *, kinds: Collection[str]) -> SlipTarget:
+    """The slip's kind (one of ``kinds``), target id, paper and need, or 400/404."""
     kind = query.get("kind", "")
-    if kind not in SLIP_KINDS:
+    if kind not in kinds:
         raise BadRequest("Unknown or missing slip kind.")
     raw_id = query.get("id", "").strip()
     if raw_id and not raw_id.isdecimal():
@@ -72,20 +84,25 @@ def read_query(query: QueryDict, network: Network) -> SlipQuery:
         raise BadRequest("The format is a5 or a4.")
     need = None
     if slug := query.get("need", "").strip():
-        need = Need.objects.select_related("theme").filter(slug=slug, is_active=True).first()
+        need = Need.objects.active().select_related("theme").filter(slug=slug).first()
         if need is None:
             raise Http404("No such need.")
+    return SlipTarget(kind=kind, target_id=target_id, paper=paper, need=need)
+
+
+def read_query(query: QueryDict, network: Network) -> SlipQuery:
+    target = read_target(query, kinds=SLIP_KINDS)
     site = None
     if slug := query.get("site", "").strip():
         site = network.sites.filter(slug=slug, is_active=True).first()
         if site is None:
             raise Http404("No such site in this network.")
     return SlipQuery(
-        need=need,
-        kind=kind,
-        target_id=target_id,
+        need=target.need,
+        kind=target.kind,
+        target_id=target.target_id,
         site=site,
-        paper=paper,
+        paper=target.paper,
         booked=query.get("booked") == "1",
     )
 

@@ -48,6 +48,7 @@ from aiguillage.orientation.engine import Action, Orientation, Recommendation, T
 from aiguillage.orientation.interactions import record_public_unmet
 from aiguillage.orientation.situation import Autonomy, Lack, Situation, Support
 from aiguillage.orientation.slip import SlipError, SlipNotFound, build_slip
+from aiguillage.orientation.views.slip import read_target
 from aiguillage.public.decorators import private_page, public_view
 from aiguillage.public.ratelimit import over_limit
 from aiguillage.public.selectors import public_sites_of
@@ -573,7 +574,6 @@ def orientation(request, network) -> HttpResponse:
 # --- The printable slip ----------------------------------------------------------------
 
 SLIP_TEMPLATE = "orientation/slip/slip.html"
-SLIP_PAPERS = ("a5", "a4")
 
 
 @public_view
@@ -590,23 +590,7 @@ def orientation_slip(request, network) -> HttpResponse:
     PDF, which the portal does not serve).
     """
     query = request.GET
-    kind = query.get("kind", "")
-    if kind not in PUBLIC_KINDS:
-        raise BadRequest("Unknown or missing slip kind.")
-    raw_id = query.get("id", "").strip()
-    if raw_id and not raw_id.isdecimal():
-        raise BadRequest("The id is a number.")
-    target_id = int(raw_id) if raw_id else None
-    if target_id is None and kind != TargetKind.ONLINE_SERVICE:
-        raise BadRequest("This kind of slip needs an id.")
-    paper = query.get("format", "a5") or "a5"
-    if paper not in SLIP_PAPERS:
-        raise BadRequest("The format is a5 or a4.")
-    need = None
-    if slug := query.get("need", "").strip():
-        need = Need.objects.active().select_related("theme").filter(slug=slug).first()
-        if need is None:
-            raise Http404("No such need.")
+    target = read_target(query, kinds=PUBLIC_KINDS)
     commune = None
     if code := query.get("commune", "").strip():
         commune = Commune.objects.located().filter(insee_code=code.upper()).first()
@@ -615,9 +599,9 @@ def orientation_slip(request, network) -> HttpResponse:
     try:
         slip = build_slip(
             network=network,
-            need=need,
-            target_kind=kind,
-            target_id=target_id,
+            need=target.need,
+            target_kind=target.kind,
+            target_id=target.target_id,
             origin_commune=commune,
             at=timezone.now(),
             public=True,
@@ -626,5 +610,6 @@ def orientation_slip(request, network) -> HttpResponse:
         raise Http404("No such target in this network.") from None
     except SlipError:
         raise BadRequest("This slip cannot be made.") from None
-    response = render(request, SLIP_TEMPLATE, {"slip": slip, "paper": paper, "toolbar": None})
+    context = {"slip": slip, "paper": target.paper, "toolbar": None}
+    response = render(request, SLIP_TEMPLATE, context)
     return private_page(response)
