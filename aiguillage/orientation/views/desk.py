@@ -164,17 +164,13 @@ def desk_close(request, network) -> HttpResponse:
     mandate_reference = request.POST.get("mandate_reference", "")[:40]
     outcome = request.POST.get("outcome", "")
     try:
-        record_interaction(
-            network=network,
-            site=conversation.chosen_site,
-            membership=request.membership,
-            need=conversation.chosen_need,
-            situation=conversation.situation,
-            modes_proposed=conversation.cleaned_data.get("modes") or (),
-            outcome=outcome,
+        _record(
+            request,
+            network,
+            conversation,
+            outcome,
             structure=structure,
             mandate_reference=mandate_reference,
-            opened_at=conversation.opened_at,
         )
     except ValidationError as error:
         return _desk_again(
@@ -201,7 +197,9 @@ def _done_url(network: Network, *, kind: str, target_id: int, conversation: Desk
     return f"{reverse('orientation:desk_done', args=[network.slug])}?{query}"
 
 
-def _record_booking(request, network, conversation: DeskForm, outcome: str) -> None:
+def _record(request, network, conversation: DeskForm, outcome: str, **closing) -> None:
+    """The conversation's record, as the desk carried it (``closing``: the structure
+    and mandate reference a close may add)."""
     record_interaction(
         network=network,
         site=conversation.chosen_site,
@@ -211,6 +209,7 @@ def _record_booking(request, network, conversation: DeskForm, outcome: str) -> N
         modes_proposed=conversation.cleaned_data.get("modes") or (),
         outcome=outcome,
         opened_at=conversation.opened_at,
+        **closing,
     )
 
 
@@ -232,7 +231,7 @@ def desk_book(request, network, slot_id: int) -> HttpResponse:
     if valid and book_at_desk(slot=slot, form=form, user=request.user) is not None:
         partner = slot.permanence.kind == PermanenceKind.PARTNER
         outcome = Outcome.BOOKED_PARTNER if partner else Outcome.BOOKED_MEDIATOR
-        _record_booking(request, network, conversation, outcome)
+        _record(request, network, conversation, outcome)
         messages.success(request, _("Rendez-vous réservé ; la confirmation est envoyée."))
         kind = TargetKind.PARTNER_SLOT if partner else TargetKind.STAFF_SLOT
         return redirect(_done_url(network, kind=kind, target_id=slot.pk, conversation=conversation))
@@ -258,7 +257,7 @@ def desk_register(request, network, workshop_id: int) -> HttpResponse:
     if submitted and form.is_valid():
         registration = register_at_desk(workshop=workshop, form=form, user=request.user)
         if registration is not None:
-            _record_booking(request, network, conversation, Outcome.REGISTERED_WORKSHOP)
+            _record(request, network, conversation, Outcome.REGISTERED_WORKSHOP)
             messages.success(
                 request,
                 _("Inscription confirmée ; la confirmation est envoyée.")
