@@ -8,7 +8,8 @@ phone never reach the journal, whatever the act.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from aiguillage.accounts.models import Membership
 from aiguillage.privacy import journal
@@ -72,23 +73,13 @@ def bookings_cancelled(
     """A staff member cancelled these appointments; ``via`` says how (the booking's
     page, a move, a permanence's date or schedule). One entry per booking, so that
     "who cancelled booking #n" has one answer."""
-    role_by_network: dict[int, str] = {}
-    entries = []
-    for appointment in appointments:
-        network_id = appointment.network_id
-        if role is None and network_id not in role_by_network:
-            role_by_network[network_id] = staff_role(user=actor, network_id=network_id)
-        entries.append(
-            _record(
-                JournalAction.BOOKING_CANCELLED,
-                actor=actor,
-                network_id=network_id,
-                role=role if role is not None else role_by_network[network_id],
-                obj=appointment,
-                details={"slot": appointment.slot_id, "via": via, **details},
-            )
-        )
-    return entries
+    return _each(
+        JournalAction.BOOKING_CANCELLED,
+        appointments,
+        actor=actor,
+        role=role,
+        details=lambda appointment: {"slot": appointment.slot_id, "via": via, **details},
+    )
 
 
 def registration_made(*, registration, actor, role: str | None = None) -> JournalEntry:
@@ -107,20 +98,39 @@ def registrations_cancelled(
     *, registrations: Iterable, actor, role: str | None = None, via: str
 ) -> list[JournalEntry]:
     """A staff member cancelled these registrations (one entry each, as bookings)."""
+    return _each(
+        JournalAction.REGISTRATION_CANCELLED,
+        registrations,
+        actor=actor,
+        role=role,
+        details=lambda registration: {"workshop": registration.workshop_id, "via": via},
+    )
+
+
+def _each(
+    action: JournalAction,
+    rows: Iterable,
+    *,
+    actor,
+    role: str | None,
+    details: Callable[[Any], dict[str, Any]],
+) -> list[JournalEntry]:
+    """One entry per row, each in its own network with the actor's role there (read
+    once per network when the caller did not give it)."""
     role_by_network: dict[int, str] = {}
     entries = []
-    for registration in registrations:
-        network_id = registration.network_id
+    for row in rows:
+        network_id = row.network_id
         if role is None and network_id not in role_by_network:
             role_by_network[network_id] = staff_role(user=actor, network_id=network_id)
         entries.append(
             _record(
-                JournalAction.REGISTRATION_CANCELLED,
+                action,
                 actor=actor,
                 network_id=network_id,
                 role=role if role is not None else role_by_network[network_id],
-                obj=registration,
-                details={"workshop": registration.workshop_id, "via": via},
+                obj=row,
+                details=details(row),
             )
         )
     return entries
