@@ -9,6 +9,7 @@ démarche's theme: the data model makes that question cheap to answer.
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -88,6 +89,10 @@ class Role(models.TextChoices):
     PARTNER_AGENT = "partner_agent", _("agent partenaire")
 
 
+def new_feed_key() -> str:
+    return secrets.token_hex(16)
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True, user__is_active=True, network__is_active=True)
@@ -116,6 +121,12 @@ class Membership(TimestampedModel):
         help_text=_("Seul un·e salarié·e peut être habilité·e Aidants Connect."),
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    # A secret of the member's private calendar link (aiguillage.agenda.feeds): drawn
+    # anew when the member renews the link, so that every earlier link stops working
+    # even if nothing else about the membership changed.
+    feed_key = models.CharField(
+        _("clé du lien d'agenda"), max_length=32, default=new_feed_key, editable=False
+    )
 
     objects = MembershipQuerySet.as_manager()
 

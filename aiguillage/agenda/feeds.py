@@ -7,9 +7,10 @@ expire, as subscriptions last; it stops working as soon as the membership, the
 person or the network is deactivated, since the membership is looked up among the
 active ones at every fetch.
 
-The token also carries a fingerprint of the membership's ``updated_at``: saving the
-membership (what a "reset my link" button will do, or any change of role or status
-by a coordinator) makes every earlier link fail, without a column of its own.
+The token also carries a fingerprint of the membership's ``feed_key`` and
+``updated_at``: renewing the link draws a new key (every earlier link fails, even
+within the same clock tick), and any later change of role or status by a
+coordinator moves ``updated_at``, which revokes the links too.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from aiguillage.accounts.models import Membership
+from aiguillage.accounts.models import Membership, new_feed_key
 
 FEED_SALT = "aiguillage.agenda.feeds.staff"
 # What a feed covers: recent weeks (a calendar keeps what it saw), and the
@@ -36,7 +37,8 @@ def feed_window(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetim
 
 def _fingerprint(membership: Membership) -> str:
     stamp = membership.updated_at.astimezone(dt.UTC).isoformat()
-    return salted_hmac(FEED_SALT, f"{membership.pk}:{membership.user_id}:{stamp}").hexdigest()[:16]
+    value = f"{membership.pk}:{membership.user_id}:{membership.feed_key}:{stamp}"
+    return salted_hmac(FEED_SALT, value).hexdigest()[:16]
 
 
 def staff_feed_token(membership: Membership) -> str:
@@ -63,7 +65,7 @@ def membership_for_feed_token(token: str) -> Membership | None:
 
 
 def renew_feed_link(membership: Membership) -> str:
-    """Revoke every earlier link of ``membership``'s feed and return the new token
-    (saving the membership moves the ``updated_at`` the fingerprint is made of)."""
-    membership.save(update_fields=["updated_at"])
+    """Revoke every earlier link of ``membership``'s feed and return the new token."""
+    membership.feed_key = new_feed_key()
+    membership.save(update_fields=["feed_key", "updated_at"])
     return staff_feed_token(membership)

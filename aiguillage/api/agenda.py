@@ -517,7 +517,7 @@ def _cancel_appointment(appointment: Appointment, now: datetime.datetime) -> Non
     ):
         raise BookingPast(_("Ce rendez-vous est passé : il ne peut plus être annulé."))
     cancelled = cancel_appointment(appointment=appointment, by=CancelledBy.VISITOR, now=now)
-    if cancelled.cancelled_at == now:  # this request cancelled it (not an earlier one)
+    if cancelled.cancelled_now:  # this request cancelled it (not an earlier one)
         notify.appointment_cancelled(cancelled)
 
 
@@ -528,7 +528,7 @@ def _cancel_registration(registration: Registration, now: datetime.datetime) -> 
         raise BookingPast(_("Cet atelier a commencé : l'inscription ne peut plus être annulée."))
     promoted = cancel_registration(registration=registration, by=CancelledBy.VISITOR, now=now)
     registration.refresh_from_db(fields=["status", "cancelled_at"])
-    if registration.cancelled_at == now:  # this request cancelled it (not an earlier one)
+    if registration.cancelled_now:  # this request cancelled it (not an earlier one)
         notify.registration_cancelled(registration)
     if promoted is not None:
         notify.registration_promoted(promoted)

@@ -28,6 +28,13 @@ def week_offset(request) -> int:
     return min(int(raw), WEEKS_AHEAD) if raw.isdecimal() else 0
 
 
+def offset_of(moment: datetime.datetime) -> int:
+    """The offset of the week holding ``moment`` (0 for this week, never negative)."""
+    start, _end = week_bounds(0)
+    weeks = (timezone.localdate(moment) - start.date()).days // 7
+    return min(max(weeks, 0), WEEKS_AHEAD)
+
+
 def by_day(slots) -> list[tuple[datetime.date, list]]:
     days: dict[datetime.date, list] = {}
     for slot in slots:

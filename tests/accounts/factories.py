@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from aiguillage.accounts.models import Habilitation, HabilitationKind, Membership, Role, User
 from tests.core.factories import NetworkFactory
@@ -46,8 +47,8 @@ class HabilitationFactory(factory.django.DjangoModelFactory):
     membership = factory.SubFactory(MembershipFactory, mediator=True)
     kind = HabilitationKind.AIDANTS_CONNECT
     reference = factory.Sequence(lambda n: f"AC-{n:05d}")
-    valid_from = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
-    valid_until = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=365))
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
 
     @factory.post_generation
     def themes(obj, create, extracted, **kwargs):

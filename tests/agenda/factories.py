@@ -58,7 +58,9 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     status = WorkshopStatus.PUBLISHED
     desk_registration = True
     public_registration = True
-    starts_at = datetime.datetime(2026, 12, 3, 14, 0, tzinfo=PARIS)
+    # A week from the suite's frozen "now", 14:00 (config/pytest_plugin.py): upcoming
+    # at whatever instant the suite runs.
+    starts_at = factory.LazyFunction(lambda: _at(in_days(7), 14))
 
     @factory.post_generation
     def sessions(self, create, extracted, **kwargs):
@@ -70,13 +72,17 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
             )
 
 
-# --- Relative to today: for pages, which read the real clock (staff agenda tests) ---
+# --- Relative to the suite's frozen "now" ---
 
 
 def in_days(days: int) -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=PARIS)
 
 
 def _every_week_on(day: datetime.date) -> str:
@@ -114,8 +120,5 @@ class UpcomingStaffPermanenceFactory(UpcomingPermanenceFactory):
 
 
 class UpcomingWorkshopFactory(WorkshopFactory):
-    """A published workshop whose one session is a week from today, 14:00 to 16:00."""
-
-    starts_at = factory.LazyFunction(
-        lambda: datetime.datetime.combine(in_days(7), datetime.time(14, 0), tzinfo=PARIS)
-    )
+    """A published workshop whose one session is a week from today, 14:00 to 16:00
+    (as every WorkshopFactory now: the name says it where a test counts on it)."""

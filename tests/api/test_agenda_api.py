@@ -27,6 +27,7 @@ from aiguillage.agenda.models import (
     Workshop,
     WorkshopStatus,
 )
+from aiguillage.agenda.recurrence import PARIS
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.permanences import cancel_occurrence, materialise
 from aiguillage.agenda.services.workshops import register
@@ -63,6 +64,12 @@ def ready(window_days: int = 10, **fields):
     permanence = PermanenceFactory(**(defaults | fields))
     materialise(permanence=permanence, today=today, window_days=window_days)
     return permanence
+
+
+def quarter_past_nine(day: datetime.date) -> str:
+    """09:15 that day with its offset in Paris (+01:00 in winter, +02:00 in summer)."""
+    moment = datetime.datetime.combine(day, datetime.time(9, 15), tzinfo=PARIS)
+    return moment.isoformat()
 
 
 def later_slot(permanence, days: int = 2) -> Slot:
@@ -163,7 +170,7 @@ class TestSlots:
             SLOTS,
             {
                 "site": permanence.site.slug,
-                "from": f"{day.isoformat()}T09:15:00+01:00",
+                "from": quarter_past_nine(day),
                 "to": f"{day.isoformat()}T23:00",
             },
         ).json()["results"]
@@ -179,7 +186,7 @@ class TestSlots:
         permanence = ready(window_days=20)
         day = timezone.localdate() + datetime.timedelta(days=5)
         response = client.get(
-            f"{SLOTS}?site={permanence.site.slug}&from={day.isoformat()}T09:15:00+01:00"
+            f"{SLOTS}?site={permanence.site.slug}&from={quarter_past_nine(day)}"
             f"&to={day.isoformat()}"
         )
         assert response.status_code == 200

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.agenda.models import Appointment, Attendance, Channel
@@ -18,12 +19,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def librarian(catalog):
-    demo = seed_demo(today=datetime.date.today())
+    demo = seed_demo(today=timezone.localdate())
     return next(login for login in demo.logins if login[0] == "librarian")
 
 
 def next_tuesday() -> datetime.date:
-    today = datetime.date.today()
+    today = timezone.localdate()
     return today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
 
 

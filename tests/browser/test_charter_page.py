@@ -2,10 +2,10 @@
 keyboard, sees the example matrix change, then removes the exception; axe-core checks
 the page on the way."""
 
-import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.core.demo import data
@@ -22,7 +22,7 @@ ACCOMPANY_COLUMN = 3  # orient, partner on site, train, accompany, act for (the 
 
 @pytest.fixture
 def coordinator(catalog):
-    demo = seed_demo(today=datetime.date.today())
+    demo = seed_demo(today=timezone.localdate())
     return next(login for login in demo.logins if login[0] == "coordinator")
 
 

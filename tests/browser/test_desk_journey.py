@@ -1,9 +1,9 @@
 """A librarian logs in, opens the catalog and finds a need, with the keyboard and htmx."""
 
-import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.core.demo import data
@@ -16,7 +16,7 @@ VEHICLE_REGISTRATION = re.compile("carte grise|immatriculation", re.IGNORECASE)
 
 @pytest.fixture
 def demo(catalog):
-    return seed_demo(today=datetime.date.today())
+    return seed_demo(today=timezone.localdate())
 
 
 def log_in(page, email, password, *, check_accessibility=True):

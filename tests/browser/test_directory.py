@@ -1,9 +1,9 @@
 """A coordinator finds the nearest competent structure, reads its page, imports a file."""
 
-import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.core.demo.data import NETWORK
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def coordinator(catalog):
-    demo = seed_demo(today=datetime.date.today())
+    demo = seed_demo(today=timezone.localdate())
     return next(login for login in demo.logins if login[0] == "coordinator")
 
 

@@ -2,10 +2,10 @@
 filter by action with the keyboard, check the chain, and find the CSV export; axe-core
 checks the page on the way."""
 
-import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.core.demo import data
@@ -20,7 +20,7 @@ JOURNAL = f"/r/{data.NETWORK['slug']}/donnees/journal/"
 
 @pytest.fixture
 def coordinator(catalog):
-    demo = seed_demo(today=datetime.date.today())
+    demo = seed_demo(today=timezone.localdate())
     return next(login for login in demo.logins if login[0] == "coordinator")
 
 

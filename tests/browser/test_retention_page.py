@@ -2,9 +2,8 @@
 next to the field with what was typed kept, then saves a valid one with the keyboard;
 axe-core checks the page each time."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.core.demo import data
@@ -19,7 +18,7 @@ CONTACT = "Coordonnées des rendez-vous et inscriptions (jours après la date)"
 
 @pytest.fixture
 def coordinator(catalog):
-    demo = seed_demo(today=datetime.date.today())
+    demo = seed_demo(today=timezone.localdate())
     return next(login for login in demo.logins if login[0] == "coordinator")
 
 

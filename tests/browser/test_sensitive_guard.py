@@ -6,6 +6,7 @@ is saved. axe-core checks each state of the page."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.agenda.models import Workshop
@@ -21,7 +22,7 @@ TITLE = "Mes remboursements en ligne"
 
 @pytest.fixture
 def mediator(catalog):
-    demo = seed_demo(today=datetime.date.today())
+    demo = seed_demo(today=timezone.localdate())
     return next(login for login in demo.logins if login[0] == "digital_mediator")
 
 
@@ -35,7 +36,7 @@ def test_a_nir_is_refused_and_a_health_word_confirmed(page, mediator):
     description = page.get_by_role("textbox", name="Description")
     description.fill(f"Apportez votre carte Vitale (n° {NIR}).")
     page.locator("#id_capacity").fill("8")
-    next_week = datetime.date.today() + datetime.timedelta(days=7)
+    next_week = timezone.localdate() + datetime.timedelta(days=7)
     page.locator("#id_seances-0-day").fill(next_week.isoformat())
     page.locator("#id_seances-0-start").fill("14:00")
     page.locator("#id_seances-0-end").fill("16:00")

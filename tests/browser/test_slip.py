@@ -2,10 +2,10 @@
 inline one), the A4 version and the PDF are reached with the keyboard, axe-core passes
 on screen; printed, the actions are hidden and the sheet is A5."""
 
-import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.core.demo import data
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def librarian(catalog):
-    demo = seed_demo(today=datetime.date.today())
+    demo = seed_demo(today=timezone.localdate())
     return next(login for login in demo.logins if login[0] == "librarian")
 
 

@@ -257,7 +257,7 @@ class TestLieuxExport:
         out, _ = run("--format", LIEUX, "-")
         dates = {row["id"]: row["date_maj"] for row in csv_rows(out)}
         assert dates["test--imported"] == "2025-01-15"
-        today = min(timezone.localdate(typed.updated_at), datetime.date.today())
+        today = min(timezone.localdate(typed.updated_at), timezone.localdate())
         assert dates["test--typed"] == today.isoformat()
 
     def test_inactive_rows_and_rows_linked_to_another_place_are_not_exported(self):

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from hypothesis import strategies as st
 
 NASTY_TEXTS = (
@@ -143,7 +144,7 @@ def id_text(ids: list[int]) -> st.SearchStrategy[str]:
 
 
 def date_text(around: datetime.date | None = None) -> st.SearchStrategy[str]:
-    around = around or datetime.date.today()
+    around = around or timezone.localdate()
     near = st.integers(-30, 400).map(lambda days: (around + datetime.timedelta(days)).isoformat())
     return st.one_of(
         near,

@@ -411,7 +411,7 @@ def test_a_nir_is_no_mandate_reference():
             modes_proposed=[Mode.ACT_FOR],
             outcome=Outcome.DONE_FOR,
             mandate_reference=reference,
-            closed_at=datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC),
+            closed_at=timezone.now(),
         )
 
     with pytest.raises(ValidationError, match="numéro de sécurité sociale") as refused:

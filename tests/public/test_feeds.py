@@ -1,12 +1,18 @@
 """Calendar feeds to subscribe to: valid RFC 5545, scoped, and no visitor's data."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from aiguillage.accounts.models import Membership, User
+from aiguillage.accounts.models import Membership, Role, User
 from aiguillage.agenda.contact import Visitor
-from aiguillage.agenda.feeds import membership_for_feed_token, staff_feed_token
+from aiguillage.agenda.feeds import (
+    membership_for_feed_token,
+    renew_feed_link,
+    staff_feed_token,
+)
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.permanences import materialise
 from tests.accounts.factories import MembershipFactory
@@ -93,7 +99,8 @@ def member(network, site):
         staff=membership,
         title="Rendez-vous numérique",
         rrule="FREQ=WEEKLY;BYDAY=MO",
-        starts_on=timezone.localdate(),
+        # From tomorrow: on a Monday evening, today's slots have passed.
+        starts_on=timezone.localdate() + datetime.timedelta(days=1),
     )
     materialise(permanence=held, today=timezone.localdate(), window_days=30)
     WorkshopFactory(
@@ -139,9 +146,19 @@ class TestStaffFeed:
         member.network.__class__.objects.filter(pk=member.network_id).update(is_active=False)
         assert client.get(url).status_code == 404
 
-    def test_saving_the_membership_revokes_earlier_links(self, client, member):
+    def test_renewing_the_link_revokes_earlier_links_at_once(self, client, member):
         old = f"/p/pic/calendrier/{staff_feed_token(member)}.ics"
-        member.save()  # what a "reset my link" button does
+        new = f"/p/pic/calendrier/{renew_feed_link(member)}.ics"  # same clock tick
+        assert client.get(old).status_code == 404
+        assert client.get(new).status_code == 200
+
+    def test_a_later_change_of_the_membership_revokes_earlier_links(
+        self, client, member, time_machine
+    ):
+        old = f"/p/pic/calendrier/{staff_feed_token(member)}.ics"
+        time_machine.move_to(timezone.now() + datetime.timedelta(minutes=5), tick=False)
+        member.role = Role.DIGITAL_MEDIATOR  # a coordinator changes the role
+        member.save()
         assert client.get(old).status_code == 404
         member.refresh_from_db()
         assert client.get(f"/p/pic/calendrier/{staff_feed_token(member)}.ics").status_code == 200

@@ -106,8 +106,13 @@ def _take_seat(
 
 @transaction.atomic
 def cancel_appointment(*, appointment: Appointment, by: str, now: datetime.datetime) -> Appointment:
-    """Free the seat. Cancelling twice is harmless (the second does nothing)."""
+    """Free the seat. Cancelling twice is harmless (the second does nothing).
+
+    The appointment returned says ``cancelled_now``: True only for the call that
+    cancelled it, so that a caller journals and tells the person once, whatever the
+    clock says (two requests may share an instant)."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    appointment.cancelled_now = False
     if appointment.status != AppointmentStatus.BOOKED:
         return appointment
     if by not in CancelledBy.values:
@@ -117,6 +122,7 @@ def cancel_appointment(*, appointment: Appointment, by: str, now: datetime.datet
     appointment.cancelled_at = now
     appointment.save(update_fields=["status", "cancelled_by", "cancelled_at", "updated_at"])
     Slot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    appointment.cancelled_now = True
     return appointment
 
 

@@ -103,11 +103,16 @@ def cancel_registration(
 ) -> Registration | None:
     """Cancel; if a confirmed seat is freed, promote the first person waiting.
 
-    Returns the promoted registration (to be told), or None.
+    Returns the promoted registration (to be told), or None. The registration given
+    says ``cancelled_now``: True only for the call that cancelled it (two requests may
+    share an instant: the caller tells the person once).
     """
+    given = registration
+    given.cancelled_now = False
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         return None
+    given.cancelled_now = True
     was = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_by = by

@@ -163,12 +163,12 @@ def appointment_cancel(request, network, appointment_id: int) -> HttpResponse:
                 appointment = cancel_appointment(
                     appointment=appointment, by=CancelledBy.STAFF, now=now
                 )
-                if appointment.cancelled_at == now:  # not cancelled by someone else meanwhile
+                if appointment.cancelled_now:  # not cancelled by someone else meanwhile
                     staff_acts.bookings_cancelled(
                         appointments=[appointment], actor=request.user, role=_role(request),
                         via="appointment_page",
                     )  # fmt: skip
-            notify.appointment_cancelled(appointment)
+                    notify.appointment_cancelled(appointment)
             messages.success(request, _("Le rendez-vous est annulé ; la personne est prévenue."))
         else:
             messages.error(

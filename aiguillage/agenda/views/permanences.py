@@ -116,7 +116,7 @@ def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
                 cancel=agreed,
             )
             staff_acts.bookings_cancelled(
-                appointments=[a for a in cancelled if a.cancelled_at == now],
+                appointments=[a for a in cancelled if a.cancelled_now],
                 actor=request.user, role=_role(request), via="permanence_edit",
             )  # fmt: skip
     except BookingsWouldMove as moved:

@@ -229,12 +229,12 @@ def registration_cancel(request, network, registration_id: int) -> HttpResponse:
         with transaction.atomic():
             promoted = cancel_registration(registration=registration, by="staff", now=now)
             registration.refresh_from_db()
-            if registration.cancelled_at == now:  # not cancelled by someone else meanwhile
+            if registration.cancelled_now:  # not cancelled by someone else meanwhile
                 staff_acts.registrations_cancelled(
                     registrations=[registration], actor=request.user, role=_role(request),
                     via="registration_page",
                 )  # fmt: skip
-        notify.registration_cancelled(registration)
+                notify.registration_cancelled(registration)
         notify.registration_promoted(promoted)
         text = _("L'inscription est annulée ; la personne est prévenue.")
         if promoted is not None:

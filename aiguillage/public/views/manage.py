@@ -39,7 +39,7 @@ from aiguillage.public.selectors import (
     registration_for_manage,
     waiting_position,
 )
-from aiguillage.public.weeks import week_context, week_offset
+from aiguillage.public.weeks import offset_of, week_context, week_offset
 
 
 def booking_or_404(network, token: str) -> Appointment | Registration:
@@ -137,8 +137,9 @@ def manage_cancel(request, network, token: str) -> HttpResponse:
         return private_page(redirect(manage_path(booking)))
     if request.method == "POST":
         if _is_appointment(booking):
-            cancel_appointment(appointment=booking, by=CancelledBy.VISITOR, now=now)
-            notify.appointment_cancelled(booking)
+            cancelled = cancel_appointment(appointment=booking, by=CancelledBy.VISITOR, now=now)
+            if cancelled.cancelled_now:  # not cancelled by another tab meanwhile
+                notify.appointment_cancelled(cancelled)
             messages.success(
                 request,
                 _(
@@ -148,7 +149,8 @@ def manage_cancel(request, network, token: str) -> HttpResponse:
             )
         else:
             promoted = cancel_registration(registration=booking, by=CancelledBy.VISITOR, now=now)
-            notify.registration_cancelled(booking)
+            if booking.cancelled_now:  # not cancelled by another tab meanwhile
+                notify.registration_cancelled(booking)
             notify.registration_promoted(promoted)
             messages.success(
                 request,
@@ -176,19 +178,23 @@ def manage_move(request, network, token: str) -> HttpResponse:
         return private_page(redirect(manage_path(booking)))
     form = MoveForm(request.POST if request.method == "POST" else None, permanence=permanence)
     status = 200
+    offset = week_offset(request)
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            chosen = form.cleaned_data["slot"]
             try:
                 moved = move_appointment(
                     appointment=booking,
-                    slot=form.cleaned_data["slot"],
+                    slot=chosen,
                     channel=Channel.ONLINE,
                     now=now,
                 )
             except AgendaError as error:  # taken meanwhile, too late, already there
                 form.add_error("slot", str(error))
                 status = 409
+                if "semaine" not in request.GET:  # stay on the week the person chose in
+                    offset = offset_of(chosen.starts_at)
             else:
                 notify.appointment_moved(booking, moved)
                 messages.success(
@@ -204,7 +210,7 @@ def manage_move(request, network, token: str) -> HttpResponse:
         "token": token,
         "permanence": permanence,
         "form": form,
-        **week_context(permanence, offset=week_offset(request), now=now, exclude=booking.slot),
+        **week_context(permanence, offset=offset, now=now, exclude=booking.slot),
     }
     response = render(request, "public/manage_move.html", context, status=status)
     return private_page(response, has_forms=True)
