@@ -12,6 +12,7 @@ urlpatterns = [
     path("r/<slug:network_slug>/donnees/", include("aiguillage.privacy.urls")),
     path("p/<slug:network_slug>/confidentialite/", include("aiguillage.privacy.public_urls")),
     path("p/<slug:network_slug>/", include("aiguillage.public.urls")),
+    path("v/", include("aiguillage.privacy.proof_urls")),  # one-time links, short for SMS
     path("api/v1/", include("aiguillage.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -200,6 +200,13 @@ DOORS: dict[str, Door] = {
     "privacy_public:my_data": public(),
     "privacy_public:my_data_export": public(),
     "privacy_public:my_data_erase": public(),
+    "privacy_public:my_data_prove": public(302, "post"),  # sends a link to the contact
+    # The contact's pages open with a grant, the one-time link with a code: a made-up
+    # one opens nothing (tests/privacy/test_contact_proofs.py opens real ones).
+    "privacy_public:all_data": public(404),
+    "privacy_public:all_data_export": public(404),
+    "privacy_public:all_data_erase": public(404, "post"),
+    "proof:open": public(404),
     # --- the JSON API (public, read-only but for booking with a contact) ---------------
     "api-v1:api-root": api(404),
     "api-v1:openapi-json": api(),
@@ -327,6 +334,8 @@ def world(db, settings) -> World:
         "session_id": workshop.sessions.get().pk,
         "slug": "demander-rsa",  # a need of the catalog
         "token": manage_token(APPOINTMENT, appointment.pk, appointment.manage_key),
+        "grant": "made-up",
+        "code": "made-up",
     }
     kwargs["staff_feed_token"] = staff_feed_token(members[Role.LIBRARIAN])
     kwargs["uidb64"] = urlsafe_base64_encode(force_bytes(members[Role.LIBRARIAN].user.pk))

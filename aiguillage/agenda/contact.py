@@ -55,6 +55,20 @@ def french_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+TEXTABLE = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+def can_receive_texts(e164: str) -> bool:
+    """A mobile number: a landline is a number to call back, never a text's target."""
+    try:
+        number = phonenumbers.parse(e164, "FR")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in TEXTABLE
+
+
 def checked_visitor(visitor: Visitor) -> Visitor:
     """The visitor's contact normalised, or a ValidationError per field (dict).
 

@@ -1,9 +1,15 @@
-"""Text messages: an adapter a deployment plugs its provider into.
+"""Text messages: an adapter a deployment plugs its provider into, and one segment.
 
 ``settings.SMS_BACKEND`` names a class with ``send(*, to, body)``. The default writes
 to the log, so nothing leaves the server until an operator chooses a provider; what
 it logs is masked (the last two digits and the length), never the message itself,
 because the log is not a place for personal data.
+
+Every message fits one segment of the GSM 03.38 alphabet (160 characters): an old
+phone shows it whole, and it costs one message. A single character outside that
+alphabet ("ê", "ç", "·", "\u2019") switches the whole message to UCS-2, where a segment
+holds 70 characters only, so ``gsm7`` writes such characters the way a French text
+message would ("e", "c", "-", "'") before anything is sent.
 """
 
 from __future__ import annotations
@@ -16,8 +22,25 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger("aiguillage.agenda.sms")
 
-# A text message of more than 2 parts costs more and reads worse on an old phone.
-MAX_LENGTH = 306
+SEGMENT = 160  # one GSM-7 segment
+
+# GSM 03.38: the basic alphabet (one character each) and its extension (two each).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("^{}\\[~]|€")
+# What a French text says instead of a character outside the alphabet.
+_PLAIN = str.maketrans(
+    {
+        "À": "A", "Â": "A", "È": "E", "Ê": "E", "Ë": "E", "Î": "I", "Ï": "I", "Ô": "O",
+        "Û": "U", "Ù": "U", "Ÿ": "Y", "Œ": "OE", "â": "a", "á": "a", "ê": "e", "ë": "e",
+        "î": "i", "ï": "i", "í": "i", "ô": "o", "ó": "o", "û": "u", "ú": "u", "ÿ": "y",
+        "ç": "c", "œ": "oe", "·": "-", "•": "-", "\u2013": "-", "\u2014": "-", "\u2011": "-",
+        "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "«": '"', "»": '"', "…": "...",
+        "\u00a0": " ", "\u202f": " ", "\t": " ",
+    }
+)  # fmt: skip
 
 
 class SmsBackend(Protocol):
@@ -49,8 +72,28 @@ def get_backend() -> SmsBackend:
     return import_string(settings.SMS_BACKEND)()
 
 
+def gsm7(text: str) -> str:
+    """``text`` on one line, in the GSM-7 alphabet (characters outside it written as a
+    French text would, or dropped when nothing is close)."""
+    plain = " ".join(text.translate(_PLAIN).split())
+    return "".join(c for c in plain if c in GSM7_BASIC or c in GSM7_EXTENSION)
+
+
+def gsm7_length(text: str) -> int:
+    """Its length in a GSM-7 message: an extension character takes two."""
+    return sum(2 if c in GSM7_EXTENSION else 1 for c in text)
+
+
+def fits_one_segment(text: str) -> bool:
+    return all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text) and (
+        gsm7_length(text) <= SEGMENT
+    )
+
+
 def send_sms(*, to: str, body: str) -> None:
-    text = " ".join(body.split())
-    if len(text) > MAX_LENGTH:
-        text = text[: MAX_LENGTH - 1] + "…"
+    """Send ``body`` as one GSM-7 segment; a longer body is cut (its composer should
+    have kept it short: the message tests check every kind)."""
+    text = gsm7(body)
+    while gsm7_length(text) > SEGMENT:
+        text = text[:-4].rstrip() + "..."
     get_backend().send(to=to, body=text)

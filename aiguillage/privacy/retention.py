@@ -85,6 +85,7 @@ from aiguillage.privacy.models import (
     PrivacySettings,
 )
 from aiguillage.privacy.models.settings import INACTIVITY_NOTICE_DAYS, RETENTION_BOUNDS
+from aiguillage.privacy.proofs import delete_over
 
 logger = logging.getLogger("aiguillage.privacy.retention")
 
@@ -119,6 +120,8 @@ class PurgeCounts:
     staff_deactivated: int = 0
     staff_told: int = 0
     habilitations_told: int = 0
+    # One-time links to prove a contact, once over (they hold the contact they went to).
+    contact_proofs: int = 0
 
     def __add__(self, other: PurgeCounts) -> PurgeCounts:
         return PurgeCounts(
@@ -143,7 +146,8 @@ class PurgeCounts:
             f"free text: {self.free_text}; "
             f"journal: {self.journal_entries} entries; "
             f"staff accounts: {self.staff_deactivated} deactivated, {self.staff_told} told; "
-            f"habilitations: {self.habilitations_told} expiring, coordinators told"
+            f"habilitations: {self.habilitations_told} expiring, coordinators told; "
+            f"one-time links: {self.contact_proofs} deleted"
         )
 
 
@@ -303,6 +307,17 @@ def purge_free_text(
 
 
 # --- The audit journal ------------------------------------------------------------------
+
+
+def delete_contact_proofs(
+    *,
+    network: Network,
+    at: datetime.datetime,
+    dry_run: bool = False,
+    policy: PrivacySettings | None = None,
+) -> PurgeCounts:
+    """One-time links that can no longer be used: nothing to keep them for."""
+    return PurgeCounts(contact_proofs=delete_over(network=network, at=at, dry_run=dry_run))
 
 
 def journal_retention_days() -> int:
@@ -607,6 +622,7 @@ def preview(*, network: Network, at: datetime.datetime) -> PurgeCounts:
         delete_cancelled,
         anonymise_contacts,
         purge_free_text,
+        delete_contact_proofs,
         notify_inactive_staff,
         deactivate_inactive_staff,
     ):
@@ -642,6 +658,7 @@ def purge_expired(
                 delete_cancelled,
                 anonymise_contacts,
                 purge_free_text,
+                delete_contact_proofs,
                 deactivate_inactive_staff,
             ):
                 counts += step(network=each, at=at, dry_run=dry_run, policy=policy)

@@ -5,14 +5,17 @@ personal data Aiguillage holds about visitors; a desk conversation (``Interactio
 holds none. A person is found by their contact key: the e-mail in lower case, or the
 phone in E.164 when they gave no e-mail (``aiguillage.agenda.contact.contact_key``).
 
-Two reaches, because the two doors prove different things:
+Three reaches, because the three doors prove different things:
 
-- ``Reach.LINK``: the person opened a manage link. The link was sent to the booking's
-  contact key (the e-mail when there is one, else a text message to the phone: see
-  ``aiguillage.agenda.tasks``), so whoever holds it controls that e-mail or phone. They
-  see, and may erase, the bookings of this network made with the same key, and nothing
-  else: not a booking where the same phone sits beside another person's e-mail, since
-  that booking's link went to the e-mail.
+- ``Reach.BOOKING``: the person opened a manage link. Whoever booked holds it (it is on
+  the confirmation page and in the API's answer), and anyone may book with someone
+  else's e-mail: the link proves nothing about the contact. It reaches its own
+  booking, and nothing else.
+- ``Reach.CONTACT``: the person opened a one-time link sent *to* the contact key (the
+  e-mail, else a text message to the mobile phone: ``aiguillage.privacy.proofs``), so
+  they control it. They see, and may erase, the bookings of this network made with
+  the same key, and nothing else: not a booking where the same phone sits beside
+  another person's e-mail, since that booking's messages go to the e-mail.
 - ``Reach.REQUEST``: a coordinator answers a request after checking who asks. Every
   booking of the network holding that e-mail or phone is found, whichever the key.
 
@@ -65,20 +68,28 @@ NOT_EXPORTED = frozenset({"manage_key"})
 
 
 class Reach(enum.StrEnum):
-    LINK = "link"
+    BOOKING = "booking"
+    CONTACT = "contact"
     REQUEST = "request"
 
 
 class Origin(enum.StrEnum):
     """Who asked, as the journal says it (never who the person is)."""
 
-    VISITOR_LINK = "visitor_link"
+    VISITOR_LINK = "visitor_link"  # a manage link: its own booking
+    VISITOR_PROOF = "visitor_proof"  # a one-time link sent to the contact
     STAFF_PAGE = "staff_page"
     COMMAND = "command"
 
     @property
     def reach(self) -> Reach:
-        return Reach.LINK if self is Origin.VISITOR_LINK else Reach.REQUEST
+        if self is Origin.VISITOR_LINK:
+            return Reach.BOOKING
+        return Reach.CONTACT if self is Origin.VISITOR_PROOF else Reach.REQUEST
+
+    @property
+    def by_visitor(self) -> bool:
+        return self in (Origin.VISITOR_LINK, Origin.VISITOR_PROOF)
 
 
 class NothingHeld(Exception):
@@ -100,10 +111,12 @@ def contact_key_of(*, email: str = "", phone: str = "") -> str:
     return contact_key(Visitor(first_name="", phone=french_phone(phone)))
 
 
-def _matching(key: str, reach: Reach) -> Q:
+def _matching(key: str, reach: Reach, booking: Appointment | Registration | None) -> Q:
     if not key:  # a purged row's key is blank: it must never be found by an empty one
         raise ValueError("A contact key is required.")
-    if reach is Reach.LINK:
+    if reach is Reach.BOOKING:
+        return Q(contact_key=key, pk=booking.pk)
+    if reach is Reach.CONTACT:
         return Q(contact_key=key)
     column = Q(phone=key) if key.startswith("+") else Q(email__iexact=key)
     return Q(contact_key=key) | column
@@ -125,10 +138,12 @@ class Holdings:
         return {"appointments": len(self.appointments), "registrations": len(self.registrations)}
 
 
-def _appointments(network: Network, key: str, reach: Reach) -> QuerySet[Appointment]:
+def _appointments(network: Network, key: str, reach: Reach, booking) -> QuerySet[Appointment]:
+    if reach is Reach.BOOKING and not isinstance(booking, Appointment):
+        return Appointment.objects.none()
     return (
         Appointment.objects.of_network(network)
-        .filter(_matching(key, reach), purged_at__isnull=True)
+        .filter(_matching(key, reach, booking), purged_at__isnull=True)
         .select_related(
             "need", "slot__site", "slot__permanence__site", "slot__permanence__structure"
         )
@@ -136,10 +151,12 @@ def _appointments(network: Network, key: str, reach: Reach) -> QuerySet[Appointm
     )
 
 
-def _registrations(network: Network, key: str, reach: Reach) -> QuerySet[Registration]:
+def _registrations(network: Network, key: str, reach: Reach, booking) -> QuerySet[Registration]:
+    if reach is Reach.BOOKING and not isinstance(booking, Registration):
+        return Registration.objects.none()
     return (
         Registration.objects.of_network(network)
-        .filter(_matching(key, reach), purged_at__isnull=True)
+        .filter(_matching(key, reach, booking), purged_at__isnull=True)
         .select_related("workshop__site")
         .prefetch_related(
             Prefetch("workshop__sessions", WorkshopSession.objects.order_by("starts_at")),
@@ -152,12 +169,21 @@ def _registrations(network: Network, key: str, reach: Reach) -> QuerySet[Registr
     )
 
 
-def holdings(*, network: Network, contact_key: str, reach: Reach = Reach.LINK) -> Holdings:
-    """Every booking and registration of ``network`` that holds this contact."""
+def holdings(
+    *,
+    network: Network,
+    contact_key: str,
+    reach: Reach = Reach.CONTACT,
+    booking: Appointment | Registration | None = None,
+) -> Holdings:
+    """The bookings and registrations of ``network`` this door reaches: ``booking``
+    alone (``Reach.BOOKING``), or every row holding this contact."""
+    if reach is Reach.BOOKING and booking is None:
+        raise ValueError("A manage link reaches its own booking: which one?")
     return Holdings(
         network=network,
-        appointments=list(_appointments(network, contact_key, reach)),
-        registrations=list(_registrations(network, contact_key, reach)),
+        appointments=list(_appointments(network, contact_key, reach, booking)),
+        registrations=list(_registrations(network, contact_key, reach, booking)),
     )
 
 
@@ -260,7 +286,7 @@ def as_json(found: Holdings, *, at: datetime.datetime | None = None) -> dict[str
     }
 
 
-def collect(*, network: Network, contact_key: str, reach: Reach = Reach.LINK) -> dict[str, Any]:
+def collect(*, network: Network, contact_key: str, reach: Reach = Reach.CONTACT) -> dict[str, Any]:
     """Everything ``network`` holds for this contact, as JSON-able data."""
     return as_json(holdings(network=network, contact_key=contact_key, reach=reach))
 
@@ -277,8 +303,9 @@ def access(
     booking: Appointment | Registration | None = None,
 ) -> Holdings:
     """Answer an access request: the rows found, and the journal says it was answered
-    (by whom, through which door, how many rows: never for whom)."""
-    found = holdings(network=network, contact_key=contact_key, reach=origin.reach)
+    (by whom, through which door, how many rows: never for whom). ``booking``: the
+    manage link's own booking (``Origin.VISITOR_LINK`` reaches nothing else)."""
+    found = holdings(network=network, contact_key=contact_key, reach=origin.reach, booking=booking)
     journal.record(
         action=JournalAction.RIGHTS_ACCESS,
         network=network,
@@ -353,17 +380,17 @@ def erase(
     booking: Appointment | Registration | None = None,
     now: datetime.datetime | None = None,
 ) -> Erased:
-    """Erase everything ``network`` holds for this contact; journaled with the counts.
+    """Erase what this door reaches (``holdings``); journaled with the counts.
 
     Bookings still to come are cancelled first through the agenda's services, so the
     seat is freed (and a workshop's first person waiting promoted); the person is not
     told, since nothing is left to reach them with. Raises NothingHeld when no row holds
     the contact."""
     now = now or timezone.now()
-    found = holdings(network=network, contact_key=contact_key, reach=origin.reach)
+    found = holdings(network=network, contact_key=contact_key, reach=origin.reach, booking=booking)
     if found.empty:
         raise NothingHeld(contact_key)
-    canceller = CancelledBy.VISITOR if origin is Origin.VISITOR_LINK else CancelledBy.STAFF
+    canceller = CancelledBy.VISITOR if origin.by_visitor else CancelledBy.STAFF
     appointments_cancelled = 0
     for appointment in found.appointments:
         if _holds_a_seat_to_come(appointment, now):

@@ -17,3 +17,12 @@ from aiguillage.privacy.retention import purge_expired
 def purge_expired_task() -> dict[str, int]:
     """Purge what has expired now, in every network; the counts per category."""
     return purge_expired().as_dict()
+
+
+@task()
+def send_contact_proof(pk: int) -> str:
+    """Send the one-time link of a proof (``aiguillage.privacy.proofs``) to its contact;
+    returns the channel. A proof already over (opened, expired, closed) is not sent."""
+    from aiguillage.privacy.proofs import deliver
+
+    return deliver(pk)

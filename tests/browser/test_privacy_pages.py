@@ -6,6 +6,7 @@ keyboard."""
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from aiguillage.agenda.contact import Visitor
@@ -56,7 +57,7 @@ def appointment(network):
 def test_a_visitor_sees_and_erases_their_data(page, appointment):
     page.goto(manage_path(appointment))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon rendez-vous")
-    page.get_by_role("link", name="Mes données : tout voir, tout effacer").click()
+    page.get_by_role("link", name="Mes données : les voir, les effacer").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes données")
     expect(page.get_by_role("heading", name="Permanence CAF")).to_be_visible()
@@ -65,7 +66,7 @@ def test_a_visitor_sees_and_erases_their_data(page, appointment):
     expect(page.get_by_text(re.compile("effacés 21 jours après la date"))).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Effacer mes données").click()
+    page.get_by_role("link", name="Effacer cette réservation et mes données").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Effacer mes données")
     expect(page.get_by_text(re.compile("1 réservation à venir est annulée"))).to_be_visible()
     assert_accessible(page)
@@ -80,6 +81,42 @@ def test_a_visitor_sees_and_erases_their_data(page, appointment):
     assert erased.purged_at is not None and erased.status == "cancelled"
     page.goto(manage_path(appointment))  # the old link is dead
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Mon rendez-vous")
+
+
+def test_a_visitor_proves_their_email_and_sees_every_booking(page, appointment):
+    """Another booking with the same e-mail shows only after the one-time link."""
+    slot = first_slot(ready_permanence(site=appointment.slot.site, title="Permanence impôts"))
+    book_slot(
+        slot=slot,
+        visitor=Visitor(first_name="Awa", email="awa@exemple.fr"),
+        need=None,
+        channel="online",
+        now=slot.starts_at.replace(year=2000),
+    )
+    page.goto(manage_path(appointment))
+    page.get_by_role("link", name="Mes données : les voir, les effacer").click()
+    expect(page.get_by_role("heading", name="Permanence CAF")).to_be_visible()
+    expect(page.get_by_role("heading", name="Permanence impôts")).to_have_count(0)
+    page.get_by_role("button", name="M'envoyer le lien par e-mail").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Nous avons envoyé un e-mail à a•••@exemple.fr"
+    )
+    assert_accessible(page)
+
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^\s]+/v/[^\s]+/", message.body).group(0)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Voir mes données")
+    assert_accessible(page)
+    page.get_by_role("button", name="Ouvrir mes données").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Permanence CAF")).to_be_visible()
+    expect(page.get_by_role("heading", name="Permanence impôts")).to_be_visible()
+    assert_accessible(page)
+    page.goto(link)  # once only
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ce lien ne marche plus")
+    assert_accessible(page)
 
 
 def test_the_notice_from_the_portals_footer(page, network):

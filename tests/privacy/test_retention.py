@@ -477,7 +477,7 @@ def test_the_command_prints_one_line_of_counts(time_machine):
         "contact data: 1 appointments, 0 registrations anonymised; cancelled: 1 appointments, "
         "0 registrations deleted, 0 attended registrations anonymised; free text: 0; "
         "journal: 0 entries; staff accounts: 0 deactivated, 1 told; "
-        "habilitations: 0 expiring, coordinators told\n"
+        "habilitations: 0 expiring, coordinators told; one-time links: 0 deleted\n"
     )
 
 

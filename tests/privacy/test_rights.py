@@ -188,10 +188,21 @@ class TestCollect:
 
 
 class TestAccess:
+    def test_a_manage_link_reaches_its_own_booking_only(self, world):
+        network_a, _b, rows = world
+        for own in ("awa_first", "awa_workshop"):
+            found = rights.access(
+                network=network_a, contact_key=AWA, origin=Origin.VISITOR_LINK,
+                kind="page", booking=rows[own],
+            )  # fmt: skip
+            assert [r.pk for r in [*found.appointments, *found.registrations]] == [rows[own].pk]
+        with pytest.raises(ValueError, match="its own booking"):
+            rights.holdings(network=network_a, contact_key=AWA, reach=Origin.VISITOR_LINK.reach)
+
     def test_journaled_with_counts_never_the_contact(self, world):
         network_a, _b, rows = world
         found = rights.access(
-            network=network_a, contact_key=AWA, origin=Origin.VISITOR_LINK,
+            network=network_a, contact_key=AWA, origin=Origin.VISITOR_PROOF,
             kind="page", booking=rows["awa_first"],
         )  # fmt: skip
         assert found.counts() == {"appointments": 2, "registrations": 1}
@@ -199,7 +210,7 @@ class TestAccess:
         assert entry.action == JournalAction.RIGHTS_ACCESS
         assert (entry.network_id, entry.actor_id, entry.actor_label) == (network_a.pk, None, "")
         assert entry.details == {
-            "origin": "visitor_link",
+            "origin": "visitor_proof",
             "kind": "page",
             "appointments": 2,
             "registrations": 1,
@@ -215,7 +226,7 @@ class TestErase:
     def test_anonymises_exactly_those_rows(self, world):
         network_a, _b, rows = world
         before = {name: (type(row).objects.get(pk=row.pk).manage_key) for name, row in rows.items()}
-        erased = rights.erase(network=network_a, contact_key=AWA, origin=Origin.VISITOR_LINK)
+        erased = rights.erase(network=network_a, contact_key=AWA, origin=Origin.VISITOR_PROOF)
         assert (erased.appointments, erased.registrations) == (2, 1)
         for name in ("awa_first", "awa_later", "awa_workshop"):
             row = type(rows[name]).objects.get(pk=rows[name].pk)
@@ -236,7 +247,7 @@ class TestErase:
         assert now < later.slot.starts_at
         booked_before = Slot.objects.get(pk=later.slot_id).booked
         erased = rights.erase(
-            network=network_a, contact_key=AWA, origin=Origin.VISITOR_LINK, now=now
+            network=network_a, contact_key=AWA, origin=Origin.VISITOR_PROOF, now=now
         )
         assert (erased.appointments_cancelled, erased.registrations_cancelled) == (1, 1)
         first.refresh_from_db()
@@ -303,7 +314,7 @@ class TestErase:
         network_a, _b, rows = world
         links = [manage_path(rows[name]) for name in ("awa_first", "awa_later", "awa_workshop")]
         assert all(client.get(link).status_code == 200 for link in links)
-        rights.erase(network=network_a, contact_key=AWA, origin=Origin.VISITOR_LINK)
+        rights.erase(network=network_a, contact_key=AWA, origin=Origin.VISITOR_PROOF)
         assert all(client.get(link).status_code == 404 for link in links)
         assert client.get(manage_path(rows["bob"])).status_code == 200
 

@@ -98,19 +98,22 @@ class TestVisitorPages:
         page = text(client.get(link))
         assert f'href="/p/pic/confidentialite/mes-donnees/{token}/"' in page
 
-    def test_shows_everything_held_for_that_contact_in_that_network(self, client, bookings):
+    def test_shows_everything_its_own_booking_holds_and_nothing_else(self, client, bookings):
         response = client.get(my_data_url(bookings["registration"]))
         assert response.status_code == 200
         page = text(response)
-        for held in ("Permanence CAF", "Premiers pas", "Awa", AWA, PHONE, "Boucle auditive"):
+        for held in ("Premiers pas", "Awa", AWA, PHONE, "Boucle auditive"):
             assert held in page
-        for other in ("Bob", "bob@exemple.fr", "Permanence du voisin", "Réseau voisin"):
+        # Awa's appointment was made with the same e-mail: a manage link proves nothing
+        # about the e-mail, so it stays out (a one-time link sent to it shows it).
+        for other in ("Permanence CAF", "Bob", "bob@exemple.fr", "Permanence du voisin"):
             assert other not in page
         assert "<title>Mes données · Médiathèques du Pic</title>" in page
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"  # its one form posts back
         assert "no-store" in response["Cache-Control"]
         assert "noindex" in response["X-Robots-Tag"]
-        assert 'method="post"' not in page  # no form (no language form either)
+        assert 'name="language"' not in page  # no language form: it would post the path
+        assert "a•••@exemple.fr" in page  # where the one-time link would go, masked
         assert_no_contact_in_urls(response)
 
     def test_says_the_networks_retention(self, client, bookings, network):
@@ -131,7 +134,7 @@ class TestVisitorPages:
             "origin": "visitor_link",
             "kind": "page",
             "appointments": 1,
-            "registrations": 1,
+            "registrations": 0,
         }
 
     def test_downloads_the_export(self, client, bookings):
@@ -141,35 +144,37 @@ class TestVisitorPages:
         assert response["Content-Disposition"].startswith('attachment; filename="donnees-pic-')
         assert "no-store" in response["Cache-Control"]
         data = json.loads(response.content)
-        assert data["counts"] == {"appointments": 1, "registrations": 1}
+        assert data["counts"] == {"appointments": 1, "registrations": 0}
         assert data["appointments"][0]["email"] == AWA
+        assert data["appointments"][0]["id"] == bookings["appointment"].pk
         assert JournalEntry.objects.latest("seq").details["kind"] == "export"
 
-    def test_erase_asks_first_then_erases_and_every_link_dies(self, client, bookings):
+    def test_erase_asks_first_then_erases_its_booking_and_its_links_die(self, client, bookings):
         appointment, registration = bookings["appointment"], bookings["registration"]
         confirm = client.get(my_data_url(appointment, "my_data_erase"))
         assert confirm.status_code == 200
         assert 'method="post"' in text(confirm)
         assert confirm["Referrer-Policy"] == "same-origin"
         assert Appointment.objects.get(pk=appointment.pk).purged_at is None  # nothing yet
-        links = [manage_path(appointment), manage_path(registration), my_data_url(appointment)]
+        links = [manage_path(appointment), my_data_url(appointment)]
 
         response = client.post(my_data_url(appointment, "my_data_erase"))
         assert response.status_code == 302
         assert response["Location"] == reverse("privacy_public:notice", args=["pic"])
         notice = client.get(response["Location"])
         assert "nous avons effacé vos données" in text(notice)
-        for row in (Appointment.objects.get(pk=appointment.pk),
-                    Registration.objects.get(pk=registration.pk)):  # fmt: skip
-            assert row.purged_at is not None and row.email == "" and row.status == "cancelled"
+        row = Appointment.objects.get(pk=appointment.pk)
+        assert row.purged_at is not None and row.email == "" and row.status == "cancelled"
         assert all(client.get(link).status_code == 404 for link in links)
-        # Next door and Bob keep theirs.
+        # Her registration (same e-mail, its own link), next door and Bob keep theirs.
+        assert Registration.objects.get(pk=registration.pk).email == AWA
+        assert client.get(manage_path(registration)).status_code == 200
         assert Appointment.objects.get(pk=bookings["next_door"].pk).purged_at is None
         assert Appointment.objects.get(pk=bookings["bob"].pk).purged_at is None
         entry = JournalEntry.objects.latest("seq")
         assert (entry.action, entry.actor_id) == (JournalAction.RIGHTS_ERASURE, None)
         assert entry.details["origin"] == "visitor_link"
-        assert (entry.details["appointments"], entry.details["registrations"]) == (1, 1)
+        assert (entry.details["appointments"], entry.details["registrations"]) == (1, 0)
         assert_no_contact_in_urls(confirm, response, notice)
 
     def test_bad_or_foreign_links_are_404(self, client, bookings, other_network):

@@ -48,6 +48,8 @@ class JournalAction(models.TextChoices):
     ACCOUNT_DEACTIVATED = "account_deactivated", _("compte désactivé pour inactivité")
     RIGHTS_ACCESS = "rights_access", _("demande d'accès aux données")
     RIGHTS_ERASURE = "rights_erasure", _("demande d'effacement des données")
+    CONTACT_PROOF_SENT = "contact_proof_sent", _("lien de vérification envoyé à un contact")
+    CONTACT_PROOF_USED = "contact_proof_used", _("lien de vérification ouvert")
 
 
 class AppendOnlyError(Exception):
