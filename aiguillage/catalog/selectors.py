@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
+from functools import cache
+from pathlib import Path
 
 from django.db.models import Prefetch
 
@@ -10,24 +13,34 @@ from aiguillage.catalog.models import Need, Theme
 from aiguillage.catalog.search import (
     IndexedNeed,
     Lexicon,
+    SearchIndex,
     SearchResult,
+    build_index,
     index_need,
-    lexicon,
     search,
 )
 
 MAX_RESULTS = 25
-MAX_QUERY_LENGTH = 100
+MAX_QUERY_LENGTH = 200
 INDEX_TTL_SECONDS = 300.0
+LEXICON_FILE = Path(__file__).resolve().parent / "data" / "lexicon.json"
 
 # The search index of this process and when it expires. The catalog changes by
 # migrations (and saves, which clear it through signals), so a few minutes of
 # staleness at most, against ~20 ms saved on every keystroke of the search box.
-_index_cache: tuple[float, list[IndexedNeed], Lexicon] | None = None
+_index_cache: tuple[float, SearchIndex] | None = None
+
+
+@cache
+def desk_lexicon() -> Lexicon:
+    """What people say at the desk (versioned with the code, not with the catalog:
+    it is knowledge of the language, tuned on tests/catalog/phrasings/dev.tsv)."""
+    return Lexicon.from_data(json.loads(LEXICON_FILE.read_text(encoding="utf-8")))
 
 
 def build_need_index() -> list[IndexedNeed]:
-    """One pass over the active needs (three queries), ready for ``search``."""
+    """One pass over the active needs (three queries), ready for ``build_index``."""
+    lexicon = desk_lexicon()
     index = []
     for need in Need.objects.for_search():
         operators = list(need.operators.all())
@@ -44,22 +57,23 @@ def build_need_index() -> list[IndexedNeed]:
                 operator_names=[o.short_name or o.name for o in operators],
                 operator_terms=[t for t in terms if t],
                 popularity=need.popularity,
+                phrases=lexicon.phrases.get(need.slug, ()),
+                lexicon=lexicon,
             )
         )
     return index
 
 
-def _cached() -> tuple[float, list[IndexedNeed], Lexicon]:
+def _cached() -> SearchIndex:
     global _index_cache
     now = time.monotonic()
     if _index_cache is None or _index_cache[0] < now:
-        index = build_need_index()
-        _index_cache = (now + INDEX_TTL_SECONDS, index, lexicon(index))
-    return _index_cache
+        _index_cache = (now + INDEX_TTL_SECONDS, build_index(build_need_index(), desk_lexicon()))
+    return _index_cache[1]
 
 
-def need_index() -> list[IndexedNeed]:
-    return _cached()[1]
+def need_index() -> SearchIndex:
+    return _cached()
 
 
 def clear_need_index() -> None:
@@ -68,8 +82,8 @@ def clear_need_index() -> None:
 
 
 def search_needs(query: str, *, limit: int = 10) -> list[SearchResult]:
-    _expires, index, lex = _cached()
-    return search(index, query[:MAX_QUERY_LENGTH], limit=min(max(limit, 1), MAX_RESULTS), lex=lex)
+    """The desk's, the portal's, the API's and ``orient``'s one need search."""
+    return search(_cached(), query[:MAX_QUERY_LENGTH], limit=min(max(limit, 1), MAX_RESULTS))
 
 
 def themes_with_needs() -> list[Theme]:

@@ -188,7 +188,7 @@ def test_a_commune_with_the_only_active_network_needs_no_network(client, scene):
                 "commune": ["Donnez le site (site) ou la commune (commune), pas les deux."],
             },
         ),
-        ({"query": "x" * 101, "site": "centre"}, {"query": ["100 caractères au plus."]}),
+        ({"query": "x" * 201, "site": "centre"}, {"query": ["200 caractères au plus."]}),
         (
             {"need": TAXES, "site": "centre"},
             {

@@ -456,7 +456,7 @@ SITE = ["--site", "centre", "--network", "reseau-a"]
             "--staff et --public ne vont pas ensemble.",
         ),
         (["--query", "  ", *SITE], "--query est vide."),
-        (["--query", "x" * 101, *SITE], "--query : 100 caractères au plus."),
+        (["--query", "x" * 201, *SITE], "--query : 200 caractères au plus."),
     ],
 )
 def test_bad_parameters_are_clear_french_errors(scene, args, message):

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aiguillage.catalog.models import Need
-from aiguillage.catalog.search import SearchResult, normalize
+from aiguillage.catalog.search import SearchResult, choices, normalize
 from aiguillage.catalog.selectors import MAX_QUERY_LENGTH, search_needs
 from aiguillage.directory.models import Commune
 from aiguillage.directory.selectors import find_communes
@@ -57,9 +57,8 @@ TEMPLATE = "public/orientation/page.html"
 # The parameters of the results' address: slugs, codes and fixed values only.
 QUERY_PARAMS = ("besoin", "commune", "aisance", "manque", "accueil", "francais", "premiere_fois")
 MAX_NEED_CANDIDATES = 5
-# A need is offered as a candidate when its score is this close to the best one: "rsa"
-# goes straight to the RSA, "impôts" asks which of the tax démarches.
-CANDIDATE_MARGIN = 20.0
+# "rsa" goes straight to the RSA, "impôts" asks which of the tax démarches
+# (``aiguillage.catalog.search.choices``, the desk's rule too).
 MAX_COMMUNE_CANDIDATES = 6
 MAX_PLACE_LENGTH = 150
 # The (need, commune) pairs whose unmet search this session has already recorded.
@@ -214,8 +213,7 @@ class SearchForm(SituationFields):
                 ),
             )
             return []
-        best = results[0].score
-        return [r for r in results if r.score >= best - CANDIDATE_MARGIN]
+        return choices(results)
 
     def _resolve_commune(self, text: str, code: str) -> list[Commune]:
         if code:
