@@ -16,12 +16,20 @@ more, with the measured rates):
   prefix (16 digits starting 4, 5, 6, 2221-2720, 3528-3589; 15 for Amex; 19), or a
   card word just before it (« carte bancaire », « CB », « Visa »…); 14 digits (a
   SIRET's length) is a card only in such a context, and never after « SIRET ».
+* **A RIB** (``rib``: bank, branch, account, key, without the IBAN around it) is found
+  in its own layout (``30004 00550 00012345678 40``) or as one block, with a valid RIB
+  key (1 chance in 97 for random digits); after « RIB », « banque », « compte »… also
+  with a wrong key, or cut anyhow (copied off an IBAN by fours) with a valid key.
 * **Identifiers without a checksum** (``passport``, ``id_card``, ``password``,
   ``login``) are found only after their keyword (« passeport n° », « mdp : »), and
   the value must look like one: an identity number has digits, a password after a
-  colon is not a plain word of the sentence (« mot de passe : oublié »), and a bare
-  « code » counts only with a colon or a word that makes it secret (« code PIN »):
-  « code postal », « code de la route » are not secrets.
+  colon is not a plain word of the sentence (« mot de passe : oublié »), a login
+  without a colon has digits or a dot, or reads as an initial glued to a name
+  (« identifiant jdupont », not « identifiant fiscal »). A bare « code » is a secret
+  with a colon (« code : 4821 »), when it is someone's (« son code est 4821 », « le
+  code de sa boîte mail c'est … »), or before a value only typing makes (« code
+  chaton.bleu88 »); never « code postal », « code de la route », « code promo »,
+  nor the code of a building's door or room, which staff give out.
 * **Contact data** (``email``, ``phone``, by ``phonenumbers``) only when the field
   must hold none (``allow_contact=False``).
 * **Health details** (``health``) are a warning, never a refusal: a short list of
@@ -29,7 +37,7 @@ more, with the measured rates):
   arrêt maladie, MDPH, handicap…) are not in it.
 
 Overlapping findings are merged: the more specific kind wins (an IBAN is not also a
-card number, a password that looks like a phone number is a password).
+RIB nor a card number, a password that looks like a phone number is a password).
 """
 
 from __future__ import annotations
@@ -57,6 +65,7 @@ class Kind(StrEnum):
     NIR = "nir"
     FISCAL_NUMBER = "fiscal_number"
     IBAN = "iban"
+    RIB = "rib"
     CARD_NUMBER = "card_number"
     PASSPORT = "passport"
     ID_CARD = "id_card"
@@ -70,6 +79,7 @@ class Kind(StrEnum):
 # When two findings overlap, the earlier kind in this order is kept.
 PRIORITY: tuple[Kind, ...] = (
     Kind.IBAN,
+    Kind.RIB,
     Kind.NIR,
     Kind.FISCAL_NUMBER,
     Kind.CARD_NUMBER,
@@ -398,6 +408,87 @@ def _find_iban(text: str) -> Iterator[Finding]:
                 break
 
 
+# --- RIB (a French account without its IBAN) -----------------------------------------------
+
+# Bank code (5 digits), branch code (5), account number (11 letters or digits), key (2),
+# as the RIB prints them or typed as one block; the parts may also be joined two by two.
+# Between two parts: spaces, or a dot or a dash.
+_RIB_SEP = r"(?:[ \u00a0\u202f]{1,2}|[ \u00a0\u202f]?[.\-][ \u00a0\u202f]?)?"
+_RIB_RE = re.compile(
+    rf"(?<![0-9A-Za-z])(?P<bank>[0-9]{{5}}){_RIB_SEP}(?P<branch>[0-9]{{5}}){_RIB_SEP}"
+    rf"(?P<account>[0-9A-Za-z]{{11}}){_RIB_SEP}(?P<key>[0-9]{{2}})(?![0-9A-Za-z])"
+)
+# Short words: a context word counts when it stands whole in the window before the number.
+_RIB_CONTEXT = re.compile(
+    r"\brib\b|\bbancaires?\b|\bcompte\b|\biban\b|\bbic\b|\bbanques?\b|\bguichet\b"
+    r"|\bvirements?\b|\bprelevements?\b"
+)
+# The letters of an account number stand for digits (A and J for 1, B, K and S for 2...).
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+
+def rib_is_valid(bank: str, branch: str, account: str, key: str) -> bool:
+    """The RIB key: ``97 - (89 * bank + 15 * branch + 3 * account) mod 97``, that is the
+    23 digits (letters of the account mapped to digits) are a multiple of 97. The key
+    runs from 01 to 97: « 00 » would let a body that is itself a multiple of 97 pass
+    with two keys. python-stdnum has no RIB module (only the IBAN that holds one)."""
+    if not (key.isdigit() and 1 <= int(key) <= 97 and (bank + branch).isdigit()):
+        return False
+    account = account.upper().translate(_RIB_LETTERS)
+    if not account.isdigit():
+        return False
+    return (89 * int(bank) + 15 * int(branch) + 3 * int(account) + int(key)) % 97 == 0
+
+
+def _rib_parts(value: str) -> tuple[str, str, str, str] | None:
+    """Bank, branch, account and key of 23 letters and digits, when they have a RIB's
+    shape. La Banque Postale puts a letter in its account numbers; a word there
+    (« 34000 34070 Montpellier 12 ») is no account: at least 8 of its 11 are digits."""
+    bank, branch, account, key = value[:5], value[5:10], value[10:21], value[21:]
+    if not (bank + branch + key).isdigit() or sum(char.isdigit() for char in account) < 8:
+        return None
+    return bank, branch, account, key
+
+
+# After a bank word, the 23 characters cut anyhow (« 3000 4005 5000 0123 4567 840 »,
+# copied off an IBAN without its FR76): ten digits, eleven letters or digits, two digits.
+_RIB_ANY_CUT_RE = re.compile(
+    rf"(?:[0-9]{_RIB_SEP}){{10}}(?:[0-9A-Za-z]{_RIB_SEP}){{11}}[0-9]{_RIB_SEP}[0-9]"
+    r"(?![0-9A-Za-z])"
+)
+_GROUP_START_RE = re.compile(r"(?<![0-9A-Za-z])[0-9]")
+
+
+def _find_rib(text: str, contexts: _Contexts) -> Iterator[Finding]:
+    """A RIB in its own layout (or as one block) with a valid key; in that layout after
+    « RIB », « compte bancaire »… also with a wrong key (a mistyped RIB is still the
+    person's account, as a NIR after « sécu »); cut anyhow only after such a word, and
+    with a valid key."""
+    for match in _RIB_RE.finditer(text):
+        parts = _rib_parts("".join(match.group("bank", "branch", "account", "key")))
+        if parts is None:
+            continue
+        said = contexts.said_to_be(match.start(), _RIB_CONTEXT)
+        if said is False:
+            continue  # « facture », « dossier », « SIRET »… nearer the number
+        if said or rib_is_valid(*parts):
+            yield Finding(Kind.RIB, match.start(), match.end(), REFUSE)
+    tried: set[int] = set()
+    for end in contexts.ends(_RIB_CONTEXT):
+        window_end = min(len(text), end + _CONTEXT_WINDOW)
+        for first in _GROUP_START_RE.finditer(text, end, window_end):
+            start = first.start()
+            if start in tried:
+                continue
+            tried.add(start)
+            match = _RIB_ANY_CUT_RE.match(text, start)
+            if match is None:
+                continue
+            parts = _rib_parts("".join(char for char in match.group() if char.isalnum()))
+            if parts and rib_is_valid(*parts) and contexts.said_to_be(start, _RIB_CONTEXT):
+                yield Finding(Kind.RIB, start, match.end(), REFUSE)
+
+
 # --- identity documents -----------------------------------------------------------------
 
 _ID_GAP = (
@@ -429,10 +520,13 @@ def _find_identity(folded: str) -> Iterator[Finding]:
 
 # --- passwords and logins ---------------------------------------------------------------
 
-# A bare « code » is a secret only with one of these words (or a colon just after it).
+# « code » with one of these words names a secret, as « mot de passe » does (« code de
+# sécurité sociale » is the law's code or a lay name for the NIR, not a secret). Any
+# other « code » goes through ``_find_codes``.
 _CODE_KEY = (
     r"code(?: secret| confidentiel| pin| d'acces| provisoire| temporaire| d'activation"
-    r"| de connexion| de securite| de verification| a usage unique| otp| sms| recu par sms)"
+    r"| de connexion| de securite(?! sociale)| de verification| a usage unique| otp| sms"
+    r"| recu par sms)"
 )
 _MDP_KEY = r"mots? de passe|mots?-de-passe|\bmdp\b|\bpassword\b|\bpasswd\b|\bpwd\b|\bpin\b"
 _LOGIN_KEY = r"\bidentifiants?\b|\blogin\b|nom d'utilisateur|\busername\b|\buser\b"
@@ -443,7 +537,7 @@ _AFTER_KEY = (
     rf"(?:(?P<qual>{_QUALIFIER})[ \t]*(?P<sep>:|=|->|→)[ \t]*|[ \t]+(?P<is>est|c'est)[ \t]+|[ \t]+)"
     rf"{_VALUE}"
 )
-_SECRET_RE = re.compile(rf"(?P<key>{_MDP_KEY}|{_CODE_KEY}|(?P<bare_code>\bcode\b)){_AFTER_KEY}")
+_SECRET_RE = re.compile(rf"(?P<key>{_MDP_KEY}|{_CODE_KEY}){_AFTER_KEY}")
 _LOGIN_RE = re.compile(rf"(?P<key>{_LOGIN_KEY}){_AFTER_KEY}")
 
 # Words that follow « mot de passe : » in a sentence about it, not as its value.
@@ -509,6 +603,28 @@ def _looks_secret(value: str) -> bool:
     return mixed and fold(value) not in _SERVICE_NAMES
 
 
+# Two consonants a French word (or a borrowed one) may begin with.
+_ONSET_PAIRS = """
+    bl br ch cl cr dr fl fr gl gn gr kl kr ph pl pn pr ps pt rh sc sk sl sm sn sp sq st sv
+    sw th tr ts tw vl vr wr
+"""
+_ONSETS = frozenset(_ONSET_PAIRS.split())
+
+
+def _initial_and_name(value: str) -> bool:
+    """An initial glued to a name, the commonest user name (« jdupont », « fmartin »):
+    6 letters or more, lower case, starting with two consonants no French word starts
+    with. A plain word after « identifiant » is otherwise a word of the sentence
+    (« identifiant fiscal », « identifiant unique », « identifiant provisoire ») and is
+    let through: « adupont » or « spetit » cannot be told from such a word."""
+    word = fold(value)
+    if len(word) < 6 or not (word.isascii() and word.isalpha()) or not value[1:].islower():
+        return False
+    if word[0] in "aeiou" or word[1] in "aeiouyh" or word[:2] in _ONSETS:
+        return False
+    return word not in _SERVICE_NAMES and word not in _NOT_A_VALUE
+
+
 def _login_shaped(value: str) -> bool:
     """A user name: letters with digits, or a dot, underscore or at sign joining words."""
     has_letter = any(char.isalpha() for char in value)
@@ -568,7 +684,7 @@ def _bare_value(
             value = text[span[0] : span[1]]
             if kind == Kind.PASSWORD and _looks_secret(value):
                 return span
-            if kind == Kind.LOGIN and _login_shaped(value):
+            if kind == Kind.LOGIN and (_login_shaped(value) or _initial_and_name(value)):
                 return span
             first_plain = position == 0 and value.islower() and value.isalpha()
             if (
@@ -585,6 +701,8 @@ def _bare_value(
             or (token.end() < len(text) and text[token.end()] in "\n")
         ):
             return None  # a word of the sentence, or the end of the line: no value
+        if _NOT_A_LOGIN_QUALIFIER.fullmatch(word):
+            return None  # « identifiant RNA W343… », as « identifiant RNA : W343… »
     return None
 
 
@@ -592,10 +710,10 @@ def _find_secrets(text: str, folded: str) -> Iterator[Finding]:
     for kind, pattern in ((Kind.PASSWORD, _SECRET_RE), (Kind.LOGIN, _LOGIN_RE)):
         for match in pattern.finditer(folded):
             qualifier = match["qual"] or ""
-            if match.groupdict().get("bare_code") and (match["sep"] is None or qualifier):
-                continue  # « code postal : 34700 », « code 12 »: not a secret
             if qualifier and _NOT_A_LOGIN_QUALIFIER.search(qualifier):
                 continue  # « identifiant RNA : W343… », « identifiant de la fiche : … »
+            if qualifier and match["key"].startswith("code") and _PLACE_CODE.search(qualifier):
+                continue  # « code d'accès au bâtiment : 1942 »: a door, not an account
             if match["sep"] is None and match["is"] is None:
                 strong = match["key"] in _STRONG_LOGIN_KEYS
                 span = _bare_value(text, folded, match.start("value"), kind=kind, strong_key=strong)
@@ -608,6 +726,119 @@ def _find_secrets(text: str, folded: str) -> Iterator[Finding]:
                     span = span if _plain_word_alone(text, folded, *span) else None
             if span is not None:
                 yield Finding(kind, span[0], span[1], REFUSE)
+
+
+# --- « code »: a secret only when it is someone's ---------------------------------------
+
+# A desk note says « code » for many things that are no secret: laws, postcodes,
+# classifications, products, promotions, barcodes, a building's door. After « code »,
+# these words name such a code, whatever follows (« code postal de sa commune : 34700 »).
+_NAMED_CODE = re.compile(
+    r"[ \t]*(?:"
+    r"postal|postaux|postale|insee|commune|departement|region|pays|iso|ape|naf|nace|siret"
+    r"|siren|rome|rncp|cpf|formation|diplome|cim|ccam|cerfa|articles?|produits?|client"
+    r"|adherent|abonne|barres?|qr|couleurs?|promo\w*|de reduction|reduction|remise|cadeau"
+    r"|avantage|parrainage|reservation|de reservation|billets?|dossier|de suivi|suivi|colis"
+    r"|commande|facture|tarif\w*|erreur|d'erreur|source|html|informatique|de programmation"
+    r"|morse|banque|guichet|bic|swift|agence|de la route|route|civil|penal|electoral|rural"
+    r"|general|monetaire|du travail|de commerce|du commerce|des impots|de procedure"
+    r"|de deontologie|deontolog\w*|de (?:bonne )?conduite|vestimentaire|d'honneur"
+    r"|du patrimoine|du sport|du tourisme|de justice"
+    r"|des (?:assurances|pensions|relations|transports|douanes|collectivites|communes)"
+    r"|de la (?:route|famille|consommation|sante|securite sociale|construction|commande"
+    r"|defense|nationalite|mutualite|voirie|propriete|justice|education|recherche)"
+    r"|de l'(?:action sociale|aide sociale|urbanisme|environnement|education|entree|energie)"
+    r")\b"
+)
+# A place or a shared device: the door code of a building, a room, the wifi. Staff give
+# such codes out; they open no one's account (« code d'accès au bâtiment : 1942 »).
+_PLACE_CODE = re.compile(
+    r"\b(?:batiments?|immeubles?|residences?|portes?|portails?|entree|hall|interphone"
+    r"|digicode|parkings?|garages?|caves?|local|locaux|salles?|mediatheque|bibliotheque"
+    r"|accueil|casiers?|ascenseurs?|alarmes?|cadenas|wi-?fi|box)\b"
+)
+# Words between « code » and a colon that make it someone's secret: a possessive, an
+# account, a phone, a bank card, a one-time code (« le code de sa boîte mail c'est … »).
+_PERSONAL_CODE = re.compile(
+    r"\b(?:sa|son|ses|mon|ma|mes|ton|ta|tes|votre|vos|leur|leurs|e-?mail|mail|courriel"
+    r"|messagerie|boite|compte|connexion|appli\w*|telephone|portable|smartphone"
+    r"|deverrouillage|carte|cb|bancaire|sms|otp|verification|validation|confirmation"
+    r"|activation|ameli|caf|impots?|ants|cpam|msa|carsat|urssaf|laposte|doctolib|gmail"
+    r"|hotmail|outlook|yahoo|franceconnect)\b"
+    r"|france ?connect|france travail|pole emploi|la poste|usage unique"
+)
+_NOT_A_SECRET_QUALIFIER = re.compile(
+    _NOT_A_LOGIN_QUALIFIER.pattern + r"|\breservation\b|\bbillets?\b"
+)
+_OWNER_BEFORE = re.compile(r"\b(?:son|sa|mon|ma|ton|ta|votre|leur)[ \t]+$")
+_CODE_KEY_RE = re.compile(_CODE_KEY)
+_BARE_CODE_RE = re.compile(
+    rf"\bcode\b(?![-'])(?:(?P<qual>{_QUALIFIER})(?:[ \t]*(?P<sep>:|=|->|→)[ \t]*"
+    rf"|[ \t]+(?P<is>est|c'est)[ \t]+)|[ \t]+){_VALUE}"
+)
+# A PIN, a one-time code, a CAF secret code: digits alone after « son code ».
+_PIN_LENGTHS = frozenset({4, 6, 8})
+
+
+def _typed_secret(value: str) -> bool:
+    """A value after « code » with no colon: nobody writes it as a word or a reference.
+    At least 6 characters with lower-case letters, and digits, symbols or capitals inside
+    (« chaton.bleu88 », « Soleil2024! »). Capitals and digits only is a product or
+    promotion code (« NOEL24 », « 8899B »), digits alone a postcode or a number."""
+    return len(value) >= 6 and any(char.islower() for char in value) and _looks_secret(value)
+
+
+def _bare_code_value(text: str, folded: str, start: int, *, owner: bool) -> tuple[int, int] | None:
+    """The value right after « code » without a colon, or after a service's name
+    (« code chaton.bleu88 », « code ameli Soleil2024 », « son code 4821 »)."""
+    for position, token in enumerate(_TOKEN_RE.finditer(text, start)):
+        if position > 1:
+            return None
+        span = _value_span(text, token.start(), token.end())
+        if span is not None:
+            value = text[span[0] : span[1]]
+            if _typed_secret(value) or (owner and value.isdigit() and len(value) in _PIN_LENGTHS):
+                return span
+        if folded[token.start() : token.end()] not in _SERVICE_NAMES:
+            return None
+    return None
+
+
+def _find_codes(text: str, folded: str) -> Iterator[Finding]:
+    """« code » alone: a secret when a colon follows it (« code : 4821 », « mdp/code =
+    azerty123 »), when it is someone's (« son code est 4821 », « le code de sa boîte mail
+    c'est Marseille13 »), or when what follows could only be typed (« code
+    chaton.bleu88 »). Never the codes ``_NAMED_CODE`` names, a place's, or a business
+    reference's (« code de suivi du colis : … »)."""
+    for match in _BARE_CODE_RE.finditer(folded):
+        start = match.start()
+        if _CODE_KEY_RE.match(folded, start) or _NAMED_CODE.match(folded, start + 4):
+            continue  # « code PIN » is the general rule's; « code postal » no secret
+        qualifier = match["qual"] or ""
+        if qualifier and (
+            _PLACE_CODE.search(qualifier)
+            or _NOT_A_SECRET_QUALIFIER.search(qualifier)
+            or not _PERSONAL_CODE.search(qualifier)
+        ):
+            continue  # « code de la porte : … », « code promo : … »
+        owner = bool(_OWNER_BEFORE.search(folded[max(0, start - 12) : start]))
+        value_start = match.start("value")
+        if match["sep"] is None and match["is"] is None:
+            span = _bare_code_value(text, folded, value_start, owner=owner)
+        else:
+            span = _value_span(text, value_start, match.end("value"))
+            if span is not None:
+                value = text[span[0] : span[1]]
+                quoted = text[value_start] in "«\"“'"
+                secret = quoted or _looks_secret(value)
+                if match["sep"] is not None:
+                    # « code : soleil », as « mot de passe : soleil »
+                    secret = secret or _plain_word_alone(text, folded, *span)
+                elif not (qualifier or owner):
+                    secret = _typed_secret(value)  # « le code est 4512 »: a door's, maybe
+                span = span if secret else None
+        if span is not None:
+            yield Finding(Kind.PASSWORD, span[0], span[1], REFUSE)
 
 
 # --- contact ----------------------------------------------------------------------------
@@ -736,8 +967,10 @@ def scan(text: str, *, allow_contact: bool = False) -> list[Finding]:
         findings += _find_fiscal(candidates, contexts)
         findings += _find_card(candidates, contexts)
         findings += _find_iban(text)
+        findings += _find_rib(text, contexts)
         findings += _find_identity(folded)
     findings += _find_secrets(text, folded)
+    findings += _find_codes(text, folded)
     if not allow_contact:
         findings += _find_email(text)
         # The identifiers already found are blanked out: their digits are no phone

@@ -46,9 +46,11 @@ def test_book_the_partner_slot_from_the_desk_with_the_keyboard(page, librarian):
     expect(results.get_by_text("Faire la démarche en ligne")).to_have_count(0)
     # The partner's permanence is among the proposals (first or not, depending on the
     # hour: the engine ranks what is open now).
-    first = results.locator(".desk__card").filter(
-        has=page.locator(".desk__mode", has_text=re.compile("partenaire sur place", re.I))
-    ).first
+    first = (
+        results.locator(".desk__card")
+        .filter(has=page.locator(".desk__mode", has_text=re.compile("partenaire sur place", re.I)))
+        .first
+    )
     expect(first).to_be_visible()
     assert_accessible(page)
 

@@ -3,7 +3,8 @@
 Shared by the benchmark (``tests/bench/bench_sensitive.py``, thousands of samples) and
 the unit test (``tests/privacy/test_sensitive_rates.py``, a fixed seeded sample).
 
-* ``identifier_samples``: valid identifiers (python-stdnum computes the keys), written
+* ``identifier_samples``: valid identifiers (python-stdnum computes the keys; the RIB's
+  key is computed here, python-stdnum has no RIB), written
   the ways people write them (spaces, dots, dashes, groups or none), inside varied
   sentences of the desk that carry ordinary numbers too (dates, times, postcodes).
 * ``corpus``: ordinary texts written for this purpose (``tests/privacy/corpus/*.txt``,
@@ -25,7 +26,10 @@ from stdnum.fr import nif, nir
 from aiguillage.privacy.sensitive import Finding, scan
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
-KINDS = ("nir", "fiscal_number", "iban", "card_number", "password", "login", "passport", "id_card")
+KINDS = (
+    "nir", "fiscal_number", "iban", "rib", "card_number", "password", "login", "passport",
+    "id_card",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,47 @@ def write_iban(rng: random.Random, number: str) -> str:
     if style < 0.93:
         return number.lower() if rng.random() < 0.5 else iban.format(number).lower()
     return iban.format(number, separator="-")
+
+
+# The RIB key's letters: A and J stand for 1, B, K and S for 2, and so on (written here
+# from the banks' rule, not taken from the guard, so that the two are checked one against
+# the other).
+_RIB_LETTER_DIGITS = {
+    **{letter: str(i + 1) for i, letter in enumerate("ABCDEFGHI")},
+    **{letter: str(i + 1) for i, letter in enumerate("JKLMNOPQR")},
+    **{letter: str(i + 2) for i, letter in enumerate("STUVWXYZ")},
+}
+
+
+def rib_key(bank: str, branch: str, account: str) -> str:
+    account = "".join(_RIB_LETTER_DIGITS.get(char, char) for char in account.upper())
+    return f"{97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97:02d}"
+
+
+def make_rib(rng: random.Random) -> str:
+    """A French RIB's 23 characters: bank, branch, account, key. One in ten accounts has a
+    letter, as La Banque Postale's do (« 0500013M026 »)."""
+    bank, branch = _digits(rng, 5), _digits(rng, 5)
+    if rng.random() < 0.1:
+        account = _digits(rng, 7) + rng.choice(string.ascii_uppercase) + _digits(rng, 3)
+    else:
+        account = _digits(rng, 11)
+    return bank + branch + account + rib_key(bank, branch, account)
+
+
+def write_rib(rng: random.Random, number: str) -> str:
+    style = rng.random()
+    if style < 0.5:
+        return _group(number, (5, 5, 11, 2), " ")
+    if style < 0.75:
+        return number
+    if style < 0.85:
+        return _group(number, (5, 5, 11, 2), rng.choice(("-", ".")))
+    if style < 0.9:
+        return _group(number, (5, 5, 11, 2), "\u00a0")
+    if style < 0.95:
+        return _group(number, (5, 5, 11, 2), " ").lower()
+    return _group(number, (4, 4, 4, 4, 4, 3), " ")  # copied off an IBAN, without FR76
 
 
 CARD_PREFIXES = (
@@ -305,6 +350,25 @@ CARD_SENTENCES = (
     "Visa {v}",
     "Carte {v} refusée, réessayer demain 10h.",
 )
+RIB_SENTENCES = (
+    "RIB : {v}",
+    "Relevé d'identité bancaire donné pour la CAF : {v}, à renvoyer avant le 15/03.",
+    "{v}",
+    "Nouveau compte bancaire {v} - prévenir la caisse de retraite avant le 10.",
+    "Coordonnées bancaires pour le remboursement : {v}",
+    "La personne a dicté {v} pour le virement de l'APL, RDV le 12 mars à 10h.",
+    "Elle a recopié {v} sur le formulaire CERFA 12100*02.",
+    "RIB du propriétaire {v} pour l'aide au logement.",
+    "Numéro de compte : {v}",
+    "n° de compte {v} (La Banque Postale, 34700 Lodève)",
+    "Changement de banque le 03/04 : {v}.",
+    "Compte {v} pour le prélèvement du loyer (450 €).",
+)
+# Where a bank word stands before the RIB: only there is a RIB copied off an IBAN (cut by
+# fours) one for the guard.
+RIB_CONTEXT_SENTENCES = tuple(
+    s for s in RIB_SENTENCES if re.search(r"RIB|bancaire|compte|banque", s.split("{v}")[0])
+)
 PASSWORD_SENTENCES = (
     "MDP={v}",
     "mot de passe Ameli {v}",
@@ -322,7 +386,14 @@ PASSWORD_SENTENCES = (
     "Mot de passe de la messagerie : « {v} »",
     "code : {v}",
     "Nouveau mot de passe France Travail : {v}, revenir lundi à 9h.",
+    "son code : {v}",
+    "Le code de sa boîte mail c'est {v}",
+    "mdp/code = {v}",
+    "identifiant 1234567X, code {v}",
+    "Son code est {v}, elle le change ce soir.",
 )
+# A bare « code » with no colon, nor anyone's before it.
+BARE_CODE_SENTENCES = ("identifiant 1234567X, code {v}",)
 LOGIN_SENTENCES = (
     "Identifiant ameli : {v} (noté par la personne)",
     "login: {v}, mdp oublié",
@@ -334,6 +405,7 @@ LOGIN_SENTENCES = (
     "Nom d'utilisateur : {v}",
     "son identifiant est {v}",
     "Identifiants ANTS : {v} / mot de passe perdu",
+    "identifiant {v}",
 )
 PASSPORT_SENTENCES = (
     "Numéro du passeport : {v}, délivré en 2019.",
@@ -360,11 +432,27 @@ MAKERS: dict[str, tuple[Callable[[random.Random], str], Callable, tuple[str, ...
     "nir": (make_nir, write_nir, NIR_SENTENCES),
     "fiscal_number": (make_fiscal, write_fiscal, FISCAL_SENTENCES),
     "iban": (make_iban, write_iban, IBAN_SENTENCES),
+    "rib": (make_rib, write_rib, RIB_SENTENCES),
     "card_number": (make_card, write_card, CARD_SENTENCES),
     "password": (make_password, lambda rng, v: v, PASSWORD_SENTENCES),
     "login": (make_login, lambda rng, v: v, LOGIN_SENTENCES),
     "passport": (make_passport, lambda rng, v: v, PASSPORT_SENTENCES),
 }
+
+
+def typed(value: str) -> bool:
+    """What the guard takes for a password after a bare « code » and no colon: 6
+    characters or more, lower-case letters, and digits, symbols or inner capitals."""
+    inner = value[1:]
+    return (
+        len(value) >= 6
+        and any(char.islower() for char in value)
+        and (
+            any(char.isdigit() for char in value)
+            or any(not char.isalnum() and char not in "'-." for char in value)
+            or (any(c.isupper() for c in inner) and any(c.islower() for c in inner))
+        )
+    )
 
 
 def _place(sentence: str, value: str, **words: str) -> Sample | None:
@@ -390,7 +478,12 @@ def identifier_samples(kind: str, count: int, *, seed: int = 6) -> list[Sample]:
             value = make(rng)
             if kind == "password" and value.isalpha() and ":" not in sentence.split("{v}")[0]:
                 sentence = "mdp : {v}"  # a plain word is a password only after a colon
-            text, start, end = _place(sentence, write(rng, value))
+            if kind == "password" and sentence in BARE_CODE_SENTENCES and not typed(value):
+                sentence = "son code : {v}"  # after a bare « code », digits are a number
+            written = write(rng, value)
+            if kind == "rib" and " " in written and len(written.split()[0]) == 4:
+                sentence = rng.choice(RIB_CONTEXT_SENTENCES)  # cut by fours: a bank word
+            text, start, end = _place(sentence, written)
         samples.append(Sample(kind, text, start, end))
     return samples
 

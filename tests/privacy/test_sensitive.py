@@ -2,12 +2,16 @@
 
 import dataclasses
 import itertools
+import random
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum import iban as stdnum_iban
 
-from aiguillage.privacy.sensitive import Finding, Kind, fold, scan
+from aiguillage.privacy.sensitive import Finding, Kind, fold, rib_is_valid, scan
+from aiguillage.privacy.validators import KIND_LABELS, MESSAGES, refusal_errors
+from tests.privacy.sensitive_samples import make_rib, rib_key
 
 # Valid identifiers (their keys computed by python-stdnum), as tests write them.
 NIR = "2 95 10 99 126 111 93"  # stdnum's own example
@@ -147,6 +151,207 @@ def test_identity_documents_in_context(text, kind, value):
 )
 def test_passwords_and_logins_after_their_word(text, kind, value):
     assert found(text) == [(kind, value)]
+
+
+# --- « code », « identifiant » without a colon (issue 14) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("son code : Soleil2024!", "Soleil2024!"),
+        ("identifiant 1234567X, code chaton.bleu88", "chaton.bleu88"),
+        ("le code de sa boîte mail c'est Marseille13", "Marseille13"),
+        ("mdp/code = azerty123", "azerty123"),
+        ("code : 4821", "4821"),
+        ("son code est 4821", "4821"),
+        ("son code 482913, reçu ce matin", "482913"),
+        ("code ameli Soleil2024", "Soleil2024"),
+        ("Le code de sa carte bancaire : 1234", "1234"),
+        ("code d'accès : 1942", "1942"),
+        ("code d'accès à son espace Ameli : Soleil2024", "Soleil2024"),
+    ],
+)
+def test_a_password_after_code(text, value):
+    assert ("password", value) in found(text)
+    assert [kind for kind, written in found(text) if written == value] == ["password"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "code postal 34700",
+        "Code postal : 34700",
+        "son code postal 34700",
+        "code de la route",
+        "code d'accès au bâtiment",
+        "code d'accès au bâtiment : 1942",
+        "Code d'accès de la salle informatique : 4512B",
+        "Le code du portail est 1942, donné par le gardien.",
+        "code promo",
+        "son code promo : NOEL24",
+        "code promo NOEL24",
+        "code du travail",
+        "code civil",
+        "code couleur",
+        "code-barres 9782070368228",
+        "code QR",
+        "le code de la famille",
+        "code INSEE 34142",
+        "Le code INSEE de sa commune : 34142",
+        "code APE/NAF 8899B",
+        "code de l'action sociale",
+        "code à 6 chiffres reçu par SMS",
+        "code de sécurité sociale",
+        "Code de déontologie",
+        "atelier code de la route le mardi",
+        "article L. 262-2 du code de l'action sociale et des familles",
+        "code ROME K1304",
+        "Code CERFA 14069*04",
+        "le code est 4512",
+        "Son code est valable 10 minutes.",
+        "Le code de sa carte est bloqué après trois essais.",
+        "Code de suivi du colis : 6A12345678901",
+        "Le code Wi-Fi est mediatheque2025",
+    ],
+)
+def test_ordinary_codes_are_no_secret(text):
+    assert scan(text) == []
+
+
+def test_the_social_security_code_is_the_nir_rule():
+    # « code de sécurité sociale » is a lay name for the NIR: a number there is a NIR (with
+    # a wrong key too), words are nothing.
+    assert kinds(f"Son code de sécurité sociale : {NIR}") == ["nir"]
+    assert kinds("code de sécurité sociale : 2 95 10 99 126 111 94") == ["nir"]
+    assert kinds("Son code de sécurité sociale : sur la carte Vitale") == []
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("identifiant jdupont", "jdupont"),
+        ("Identifiant fmartin, mot de passe oublié", "fmartin"),
+        ("identifiant Ameli jdupont", "jdupont"),
+        ("son identifiant est marie.durand34", "marie.durand34"),
+        ("login jdupont75", "jdupont75"),
+        ("identifiant 1234567X", "1234567X"),
+    ],
+)
+def test_a_login_without_a_colon(text, value):
+    assert found(text) == [("login", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "identifiant et mot de passe oubliés",
+        "elle a perdu son identifiant",
+        "identifiant France Connect",
+        "identifiant FranceConnect",
+        "créer un identifiant",
+        "identifiant de connexion à demander à la CAF",
+        "identifiant fiscal",
+        "identifiant unique de l'élève",
+        "identifiant provisoire",
+        "identifiant client EDF",
+        "Identifiant RNA W343012345 et SIRET",
+    ],
+)
+def test_ordinary_identifiers_are_no_login(text):
+    assert scan(text) == []
+
+
+def test_identifiant_fiscal_followed_by_the_number_is_the_fiscal_rule():
+    assert found(f"identifiant fiscal {FISCAL}") == [("fiscal_number", FISCAL)]
+
+
+# --- RIB (issue 14) --------------------------------------------------------------------------
+
+# The RIBs inside valid IBANs (python-stdnum checks them): a bank's own, with its key.
+RIB = "30004 00003 12345678901 43"  # FR76 3000 4000 0312 3456 7890 143
+RIB_POSTALE = "20041 01005 0500013M026 06"  # FR14 2004 1010 0505 0001 3M02 606
+
+
+@pytest.mark.parametrize(
+    "iban",
+    ["FR7630004000031234567890143", "FR1420041010050500013M02606", "FR7630006000011234567890189"],
+)
+def test_the_rib_key_of_real_ibans(iban):
+    assert stdnum_iban.is_valid(iban)
+    bban = iban[4:]
+    assert rib_is_valid(bban[:5], bban[5:10], bban[10:21], bban[21:])
+    wrong = f"{int(bban[21:]) % 97 + 1:02d}"
+    assert not rib_is_valid(bban[:5], bban[5:10], bban[10:21], wrong)
+
+
+def test_the_rib_key_as_the_samples_compute_it():
+    rng = random.Random(14)
+    for _ in range(500):
+        rib = make_rib(rng)
+        assert rib_is_valid(rib[:5], rib[5:10], rib[10:21], rib[21:]), rib
+        assert rib_key(rib[:5], rib[5:10], rib[10:21]) == rib[21:]
+    assert not rib_is_valid("00000", "00000", "00000000000", "00")  # the key runs 01-97
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        RIB,
+        RIB.replace(" ", ""),
+        RIB.replace(" ", "-"),
+        RIB.replace(" ", "."),
+        RIB.replace(" ", "\u00a0"),
+        RIB_POSTALE,
+        RIB_POSTALE.lower(),
+        "30004 00003 1234567890143",
+    ],
+)
+def test_a_rib_in_its_layout_with_its_key(written):
+    assert found(f"Le {written} noté le 12/03.") == [("rib", written)]
+
+
+def test_a_rib_with_a_wrong_key_only_after_a_bank_word():
+    wrong = "30004 00550 00012345678 47"  # the key is 40
+    assert kinds(f"Le numéro {wrong}") == []
+    assert found(f"RIB : {wrong}") == [("rib", wrong)]
+    assert found("RIB : 30004005500001234567840") == [("rib", "30004005500001234567840")]
+
+
+def test_a_rib_cut_anyhow_only_after_a_bank_word_and_with_its_key():
+    by_fours = "3000 4000 0312 3456 7890 143"
+    assert kinds(f"Le numéro {by_fours}") == []
+    assert found(f"RIB {by_fours}") == [("rib", by_fours)]
+    assert kinds("RIB 3000 4000 0312 3456 7890 142") == []
+
+
+def test_a_rib_inside_an_iban_is_the_iban():
+    assert found(f"IBAN {IBAN_FR}") == [("iban", IBAN_FR)]
+    assert kinds("IBAN : FR76 3000 4000 0312 3456 7890 143") == ["iban"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Facture {RIB}",
+        f"Dossier n° {RIB.replace(' ', '')} transmis.",
+        "34000 34070 Montpellier 12 places",
+        "Référence de commande 40211235678912345678901, livraison lundi.",
+        "Code guichet 00550, code banque 30004 : expliqué sur un RIB d'exemple.",
+        "Le virement de 1 250,00 € a été reçu le 03/04/2025.",
+    ],
+)
+def test_numbers_that_are_no_rib(text):
+    assert scan(text) == []
+
+
+def test_a_rib_is_refused_with_the_bank_details_message():
+    errors = refusal_errors(f"RIB : {RIB}")
+    assert [error.code for error in errors] == ["sensitive_rib"]
+    message = errors[0].message % errors[0].params
+    assert "RIB (coordonnées bancaires)" in message
+    assert set(KIND_LABELS) == set(Kind)
+    assert set(MESSAGES) == set(Kind) - {Kind.HEALTH}
 
 
 def test_a_password_and_a_login_in_one_note():
