@@ -26,6 +26,21 @@ def staff_of_network(network: Network) -> QuerySet[Membership]:
     )
 
 
+def aidants_connect_perimeter(*, membership: Membership, day: datetime.date) -> list[Theme] | None:
+    """The themes the member's Aidants Connect habilitations cover on ``day`` (the
+    perimeter of their mandates), or None when they hold no valid one."""
+    valid = list(
+        Habilitation.objects.of_kind(HabilitationKind.AIDANTS_CONNECT)
+        .valid_on(day)
+        .filter(membership=membership)
+        .prefetch_related("themes")
+    )
+    if not valid:
+        return None
+    themes = {theme.pk: theme for habilitation in valid for theme in habilitation.themes.all()}
+    return sorted(themes.values(), key=lambda theme: (theme.position, theme.name))
+
+
 def may_act_for(*, network: Network, theme: Theme, day: datetime.date) -> QuerySet[Membership]:
     """Salaried staff of the network holding, on ``day``, Aidants Connect covering ``theme``."""
     valid = (

@@ -163,6 +163,28 @@ class Need(models.Model):
         ),
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    # Since the ANTS and ANEF reforms, some démarches are online only: no mairie or
+    # préfecture counter receives for them (the engine sends nobody there), only the
+    # places that accompany online démarches (France services, mediation) and the
+    # library itself.
+    has_counter = models.BooleanField(
+        _("un guichet de l'administration reçoit"),
+        default=True,
+        help_text=_(
+            "Décochez pour une démarche uniquement en ligne (carte grise, permis, titre de "
+            "séjour…) : l'orientation n'envoie alors personne en mairie ni en préfecture."
+        ),
+    )
+    # The variant of this démarche for a first time (the first income declaration): the
+    # desk, told it is the first time, proposes it and its own checklist.
+    first_time_variant = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("variante pour une première fois"),
+    )
 
     objects = NeedQuerySet.as_manager()
 
@@ -183,6 +205,10 @@ class Need(models.Model):
                 condition=models.Q(coop_subtheme="")
                 | models.Q(coop_thematique=CoopThematique.AIDE_AUX_DEMARCHES_ADMINISTRATIVES),
                 name="need_coop_subtheme_only_for_demarches",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(first_time_variant=models.F("pk")),
+                name="need_first_time_variant_not_itself",
             ),
         ]
 

@@ -17,6 +17,9 @@ from aiguillage.core.models import TimestampedModel
 from aiguillage.core.validators import validate_insee_code, validate_postcode
 
 MANUAL_SOURCE = "saisie"
+# An administration's own counter (a town hall, a prefecture): it receives for its own
+# démarches, never for those that are online only (``Need.has_counter``).
+ADMINISTRATION_COUNTER_TYPOLOGY = r"^\s*(mairie|h[oô]tel de ville|(sous[- ])?pr[eé]fecture)"
 
 
 class StructureQuerySet(models.QuerySet):
@@ -28,6 +31,9 @@ class StructureQuerySet(models.QuerySet):
 
     def from_source(self, source: str) -> StructureQuerySet:
         return self.filter(source=source)
+
+    def administration_counters(self) -> StructureQuerySet:
+        return self.filter(typology__iregex=ADMINISTRATION_COUNTER_TYPOLOGY)
 
     def canonical(self) -> StructureQuerySet:
         """One row per place: rows linked to the same place from another source are hidden."""

@@ -16,7 +16,7 @@ from aiguillage.catalog.models import Need, Theme
 from aiguillage.catalog.search import normalize
 from aiguillage.core.geo import bounding_box, haversine_km
 from aiguillage.core.opening import opening_state
-from aiguillage.directory.models import Commune, Service, Structure
+from aiguillage.directory.models import ADMINISTRATION_COUNTER_TYPOLOGY, Commune, Service, Structure
 
 MAX_RADIUS_KM = 200.0
 MAX_LIMIT = 100
@@ -64,10 +64,13 @@ def nearest_structures(
     lieux_service: str = "",
     open_now: bool = False,
     limit: int = 10,
+    counters: bool = True,
 ) -> list[NearbyStructure]:
     """The nearest active places (covering ``need``, a need of ``theme``, giving general
     help, a thématique, a lieux service) within ``radius_km``, nearest first, each place
-    once; ``exclude`` leaves out places (and their twins) already found.
+    once; ``exclude`` leaves out places (and their twins) already found;
+    ``counters=False`` leaves out administrations' own counters (a town hall, a
+    prefecture), for a démarche that is online only.
 
     A place known from two sources is two linked rows: the nearest matching row stands
     for it, so a twin covering the need from its own source still counts.
@@ -89,6 +92,8 @@ def nearest_structures(
         candidates = candidates.filter(Exists(of_theme))
     if general_help:
         candidates = candidates.filter(general_help=True)
+    if not counters:
+        candidates = candidates.exclude(typology__iregex=ADMINISTRATION_COUNTER_TYPOLOGY)
     # Two reads: the coordinates of every candidate (hundreds in a city), then the
     # fields the desk shows for the few kept. Reading whole rows for all candidates
     # was most of the time.

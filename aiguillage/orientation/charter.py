@@ -26,7 +26,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from aiguillage.accounts.models import Membership, Role
-from aiguillage.accounts.selectors import may_act_for
+from aiguillage.accounts.selectors import aidants_connect_perimeter, may_act_for
 from aiguillage.catalog.models import Need, Sensitivity
 from aiguillage.core.models import Network, Site
 from aiguillage.orientation.models import (
@@ -324,38 +324,32 @@ def _act_for(
 ) -> ModeDecision:
     # Hard rule, whatever the row says: volunteers never act for.
     roles = effective.roles - {Role.VOLUNTEER}
-    reasons = [_source_reason(effective.source, effective.allowed, need, site)]
+    charter_says = _source_reason(effective.source, effective.allowed, need, site)
     theme = need.theme.name
     allowed = effective.allowed
+    blocked: list[str] = []  # what stops it, when the charter itself allows it
     if allowed and membership is not None:
         if membership.role == Role.VOLUNTEER:
-            allowed = False
-            reasons.append(_("Les bénévoles ne font jamais à la place des personnes."))
+            blocked.append(_("Les bénévoles ne font jamais à la place des personnes."))
         elif not membership.is_salaried:
-            allowed = False
-            reasons.append(_("Seul·e un·e salarié·e peut faire à la place d'une personne."))
+            blocked.append(_("Seul·e un·e salarié·e peut faire à la place d'une personne."))
         else:
-            allowed, extra = _role_check(roles, membership)
-            reasons += extra
-            if allowed and not (
+            role_ok, extra = _role_check(roles, membership)
+            blocked += extra
+            if role_ok and not (
                 may_act_for(network=network, theme=need.theme, day=day)
                 .filter(pk=membership.pk)
                 .exists()
             ):
-                allowed = False
-                reasons.append(
-                    _(
-                        "Vous n'avez pas d'habilitation Aidants Connect valide pour le thème "
-                        "%(theme)s aujourd'hui."
-                    )
-                    % {"theme": theme}
-                )
+                blocked.append(_perimeter_refusal(membership, need, day))
     elif allowed and not _someone_may_act_for(network=network, need=need, roles=roles, day=day):
-        allowed = False
-        reasons.append(
+        blocked.append(
             _("Aucune personne habilitée Aidants Connect pour le thème %(theme)s aujourd'hui.")
             % {"theme": theme}
         )
+    # A refusal says what blocks, never "allowed by the charter" beside it.
+    reasons = blocked if blocked else [charter_says]
+    allowed = allowed and not blocked
     if allowed:
         reasons.append(
             _("Seulement après avoir enregistré le mandat Aidants Connect de la personne.")
@@ -368,6 +362,23 @@ def _act_for(
         roles=roles,
         needs_mandate=True,
     )
+
+
+def _perimeter_refusal(membership: Membership, need: Need, day: datetime.date) -> str:
+    """Why this member may not act for on this need today: no valid habilitation, or
+    one whose perimeter leaves the need's theme out (named, with what it covers)."""
+    perimeter = aidants_connect_perimeter(membership=membership, day=day)
+    if perimeter is None:
+        return _(
+            "Vous n'avez pas d'habilitation Aidants Connect valide pour le thème %(theme)s "
+            "aujourd'hui."
+        ) % {"theme": need.theme.name}
+    if not perimeter:
+        return _("Votre habilitation Aidants Connect ne couvre aucune thématique.")
+    return _(
+        "La thématique %(theme)s n'est pas dans votre habilitation Aidants Connect "
+        "(elle couvre : %(perimeter)s)."
+    ) % {"theme": need.theme.name, "perimeter": ", ".join(t.name for t in perimeter)}
 
 
 def _someone_may_act_for(

@@ -15,7 +15,7 @@ habilitated, salaried member with a mandate (the charter says who).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,6 +203,14 @@ def resolve_need(query: str) -> tuple[Need | None, tuple[SearchResult, ...]]:
     return need, tuple(results[1:])
 
 
+def first_time_variant(need: Need, situation: Situation) -> Need | None:
+    """The first-time variant of the démarche when the desk says it is the first time
+    (a first income declaration asks for other documents than the usual one)."""
+    if not situation.first_time or need.first_time_variant_id is None:
+        return None
+    return Need.objects.for_search().filter(pk=need.first_time_variant_id).first()
+
+
 def orient(
     *,
     network: Network,
@@ -239,6 +247,7 @@ def orient(
                 origin=origin,
                 at=at,
             )
+    variant = first_time_variant(need, situation)
     facts = gather(
         network=network,
         need=need,
@@ -249,6 +258,10 @@ def orient(
         membership=membership,
         public=public,
     )
+    if variant is not None:
+        # Who can help is who helps with the démarche; what to bring, and what is
+        # recorded, is the first time's.
+        facts = replace(facts, need=NeedFacts.of(variant))
     return rank(facts, situation, query=query, alternatives=alternatives)
 
 
@@ -281,54 +294,68 @@ def _deadline_end(situation: Situation, at: datetime.datetime) -> datetime.datet
 
 def territory(facts: Facts, situation: Situation, condition: TerritorialCondition) -> Territory:
     """No competent service within N km of the person, or none can receive them within
-    D days (or before their deadline): then, and only then, the library may help."""
+    D days (or before their deadline, when it is sooner): then, and only then, the
+    library may help.
+
+    A place *can receive* only when its hours are known and it opens in that window, or
+    when it has a free slot in it (a partner's permanence). A place whose hours are
+    unknown does not block the library's help: "to check" is not "can receive", and a
+    person who must act today is not sent on a guess."""
     at = facts.at
     limit = at + datetime.timedelta(days=condition.max_wait_days)
     deadline = _deadline_end(situation, at)
     before_deadline = deadline is not None and deadline < limit
     if before_deadline:
         limit = deadline
-    competent: list[tuple[str, float, datetime.datetime | None, bool]] = []
+    receiving: list[tuple[float, str, datetime.datetime]] = []
+    unknown: list[tuple[float, str]] = []
+    competent = 0
     for place in facts.places:
-        if place.competence == Competence.NEED and place.distance_km <= condition.max_distance_km:
-            known = place.open_now is not None
-            competent.append((place.name, place.distance_km, _place_reception(place, at), known))
+        if place.competence != Competence.NEED or place.distance_km > condition.max_distance_km:
+            continue
+        competent += 1
+        if place.open_now is None:
+            unknown.append((place.distance_km, place.name))
+            continue
+        moment = _place_reception(place, at)
+        if moment is not None and moment <= limit:
+            receiving.append((place.distance_km, place.name, moment))
     for slot in facts.slots:
         if (
             slot.kind == PermanenceKind.PARTNER
             and slot.handles_need
             and slot.distance_km <= condition.max_distance_km
         ):
-            competent.append((slot.title, slot.distance_km, slot.starts_at, True))
-    if not competent:
+            competent += 1
+            if slot.starts_at <= limit:
+                receiving.append((slot.distance_km, slot.title, slot.starts_at))
+    if receiving:  # the one that receives soonest, the nearest of those
+        distance, name, moment = min(receiving, key=lambda c: (c[2], c[0], c[1]))
+        delay = _("ouvert maintenant") if moment <= at else wording.when(moment, at)
         return Territory(
-            True,
-            _("Aucun service compétent à moins de %(km)s km.") % {"km": condition.max_distance_km},
-        )
-    # Unknown hours count as "can receive": the library does not take over a competent
-    # service's work on a guess.
-    soon = [c for c in competent if c[2] is None or c[2] <= limit]
-    if not soon:
-        if before_deadline:
-            return Territory(
-                True,
-                _("Aucun service compétent proche ne peut recevoir la personne avant l'échéance."),
+            False,
+            _(
+                "%(name)s (%(km)s) traite cette démarche et peut recevoir la personne "
+                "(%(delay)s) : orientez d'abord."
             )
-        return Territory(
-            True,
-            _("Aucun service compétent proche ne peut recevoir la personne sous %(days)s jours.")
-            % {"days": condition.max_wait_days},
+            % {"name": name, "km": wording.km(distance), "delay": delay},
         )
-    name, distance, moment, _known = min(soon, key=lambda c: (c[1], c[0]))
-    delay = _("horaires inconnus, à vérifier") if moment is None else wording.when(moment, at)
-    return Territory(
-        False,
-        _(
-            "%(name)s (%(km)s) traite cette démarche et peut recevoir la personne "
-            "(%(delay)s) : orientez d'abord."
+    if not competent:
+        reason = _("Aucun service compétent à moins de %(km)s km.") % {
+            "km": condition.max_distance_km
+        }
+    elif before_deadline:
+        reason = _("Aucun service compétent proche ne peut recevoir la personne avant l'échéance.")
+    else:
+        reason = _(
+            "Aucun service compétent proche ne peut recevoir la personne sous %(days)s jours."
+        ) % {"days": condition.max_wait_days}
+    if unknown:
+        names = ", ".join(
+            f"{name} ({wording.km(distance)})" for distance, name in sorted(unknown)[:2]
         )
-        % {"name": name, "km": wording.km(distance), "delay": delay},
-    )
+        reason += " " + _("Horaires inconnus, à vérifier : %(places)s.") % {"places": names}
+    return Territory(True, reason)
 
 
 # --- Scoring -----------------------------------------------------------------------
@@ -340,11 +367,16 @@ def _distance_score(distance: float | None) -> float:
     return round(1.0 - min(distance, ORIENT_RADIUS_KM) / ORIENT_RADIUS_KM, 3)
 
 
+# How soon a place whose hours are unknown can receive: below any place known to open
+# within the charter's delay (a guess must not rank above a fact).
+UNKNOWN_DELAY = 0.25
+
+
 def _delay_score(
     moment: datetime.datetime | None, facts: Facts, situation: Situation, wait_days: int
 ) -> float:
-    if moment is None:
-        return 0.5
+    if moment is None:  # unknown hours: with a deadline, not a way to meet it
+        return 0.0 if situation.deadline is not None else UNKNOWN_DELAY
     deadline = _deadline_end(situation, facts.at)
     if deadline is not None and moment >= deadline:
         return 0.0
@@ -396,6 +428,8 @@ class _Candidate:
     group: str
     recommendation: Recommendation
     order_key: tuple = field(default_factory=tuple)
+    # Only after the person's deadline: said so, and never ranked before what is in time.
+    late: bool = False
 
 
 def _decision(facts: Facts, mode: str) -> ModeDecision:
@@ -486,8 +520,15 @@ def _orient_places(facts: Facts, situation: Situation) -> list[_Candidate]:
                 _("Aucun accueil adapté signalé pour : %(support)s.")
                 % {"support": ", ".join(missing).lower()}
             )
-        if deadline is not None and reception is not None and reception >= deadline:
+        late = deadline is not None and reception is not None and reception >= deadline
+        if late:
             warnings.append(_("Ne reçoit pas avant l'échéance."))
+        if place.open_now is None:
+            warnings.append(
+                _("Horaires inconnus : appelez avant d'y envoyer la personne.")
+                if place.phone
+                else _("Horaires inconnus, à vérifier.")
+            )
         if place.reception_modes and "en-presentiel" not in place.reception_modes:
             warnings.append(_("Reçoit seulement à distance."))
         actions = [Action.PRINT_SLIP]
@@ -528,6 +569,7 @@ def _orient_places(facts: Facts, situation: Situation) -> list[_Candidate]:
                     actions=tuple(actions),
                     score=score,
                 ),
+                late=late,
             )
         )
     return found
@@ -618,7 +660,8 @@ def _partner_slots(facts: Facts, situation: Situation) -> list[_Candidate]:
         if slot.walk_in:
             reasons.append(_("Sans rendez-vous : se présenter pendant la permanence."))
         warnings = []
-        if deadline is not None and slot.starts_at >= deadline:
+        late = deadline is not None and slot.starts_at >= deadline
+        if late:
             warnings.append(_("Après l'échéance."))
         actions = (Action.PRINT_SLIP,) if slot.walk_in else (Action.BOOK, Action.PRINT_SLIP)
         score = Score(
@@ -642,6 +685,7 @@ def _partner_slots(facts: Facts, situation: Situation) -> list[_Candidate]:
                     actions=actions,
                     score=score,
                 ),
+                late=late,
             )
         )
     return found
@@ -671,7 +715,8 @@ def _workshops(facts: Facts, situation: Situation) -> list[_Candidate]:
         waiting = workshop.seats_left <= 0
         if waiting:
             warnings.append(_("Complet : inscription en liste d'attente."))
-        if deadline is not None and workshop.starts_at >= deadline and workshop.teaches_need:
+        late = deadline is not None and workshop.starts_at >= deadline and workshop.teaches_need
+        if late:
             warnings.append(_("Après l'échéance."))
         autonomy = _autonomy("workshop", situation)
         if workshop.fills_lacks:
@@ -708,6 +753,7 @@ def _workshops(facts: Facts, situation: Situation) -> list[_Candidate]:
                     score=score,
                     fills_lacks=workshop.fills_lacks,
                 ),
+                late=late,
             )
         )
     return found
@@ -765,7 +811,8 @@ def _staff_slots(
         ]
         warnings = []
         deadline = _deadline_end(situation, facts.at)
-        if deadline is not None and slot.starts_at >= deadline:
+        late = deadline is not None and slot.starts_at >= deadline
+        if late:
             warnings.append(_("Après l'échéance."))
         score = Score(
             competence=0.8 if slot.handles_need else 0.5,
@@ -788,6 +835,7 @@ def _staff_slots(
                     actions=(Action.BOOK, Action.PRINT_SLIP),
                     score=score,
                 ),
+                late=late,
             )
         )
     return found
@@ -859,7 +907,15 @@ def _act_for(facts: Facts, situation: Situation, verdict: Territory) -> _Candida
 def _sort_key(candidate: _Candidate) -> tuple:
     r = candidate.recommendation
     distance = r.target.distance_km if r.target.distance_km is not None else 0.0
-    return (-r.score.total, r.mode, distance, r.target.kind, r.target.id or 0, r.title)
+    return (
+        candidate.late,
+        -r.score.total,
+        r.mode,
+        distance,
+        r.target.kind,
+        r.target.id or 0,
+        r.title,
+    )
 
 
 def _select(candidates: list[_Candidate], situation: Situation) -> list[Recommendation]:

@@ -92,6 +92,7 @@ class NeedFacts:
     requires_franceconnect: bool
     requires_scan: bool
     documents: tuple[str, ...]
+    has_counter: bool = True
 
     @classmethod
     def of(cls, need: Need) -> NeedFacts:
@@ -108,6 +109,7 @@ class NeedFacts:
             requires_franceconnect=need.requires_franceconnect,
             requires_scan=need.requires_scan,
             documents=tuple(need.documents or ()),
+            has_counter=need.has_counter,
         )
 
 
@@ -281,7 +283,8 @@ def _place_id(nearby: NearbyStructure) -> int:
 
 def _places(*, need: Need, origin: Origin, at: datetime.datetime) -> list[PlaceFacts]:
     """Exact competence first; the theme and general help only to fill up, so that a
-    city visitor is not shown ten generalists before the one office that does it."""
+    city visitor is not shown ten generalists before the one office that does it. For a
+    démarche that is online only, no town hall or prefecture: none has a counter for it."""
     found: list[PlaceFacts] = []
     seen: set[int] = set()
     searches: list[tuple[str, dict]] = [
@@ -309,6 +312,7 @@ def _places(*, need: Need, origin: Origin, at: datetime.datetime) -> list[PlaceF
                 now=at,
                 exclude=seen,
                 limit=PLACES_PER_COMPETENCE,
+                counters=need.has_counter,
                 **criteria,
             )
             if len(nearby) >= PLACES_PER_COMPETENCE:

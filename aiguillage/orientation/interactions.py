@@ -113,7 +113,7 @@ def _check_allowed(
     decision = decisions[mode]
     if not decision.allowed:
         raise ValidationError(
-            _("La charte ne vous permet pas de « %(mode)s » ici : %(reasons)s")
+            _("Vous ne pouvez pas « %(mode)s » ici : %(reasons)s")
             % {"mode": decision.label, "reasons": " ".join(decision.reasons)},
             code="charter",
         )

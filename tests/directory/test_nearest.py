@@ -108,3 +108,27 @@ def test_distance_is_haversine():
     )
     assert found.structure == s
     assert found.distance_km == pytest.approx(haversine_km(*LODEVE, 43.8, 3.4), abs=0.001)
+
+
+@pytest.mark.parametrize(
+    ("typology", "counter"),
+    [
+        ("Mairie", True),
+        ("Mairie annexe", True),
+        ("Hôtel de ville", True),
+        ("Préfecture", True),
+        ("Sous-préfecture", True),
+        ("sous prefecture", True),
+        ("France services", False),
+        ("Maison de la justice et du droit", False),
+        ("CCAS", False),
+        ("Espace public numérique de la mairie", False),
+        ("", False),
+    ],
+)
+def test_an_administrations_own_counter_is_known_by_its_type(typology, counter):
+    from aiguillage.directory.models import Structure
+    from tests.directory.factories import StructureFactory
+
+    structure = StructureFactory(typology=typology)
+    assert Structure.objects.administration_counters().filter(pk=structure.pk).exists() is counter

@@ -110,7 +110,8 @@ REFUSED = {
         lambda network: habilitated(
             network, themes=[theme("argent-impots"), theme("papiers-citoyennete")]
         ),
-        "habilitation Aidants Connect valide pour le thème Social - Santé",
+        "La thématique Social - Santé n'est pas dans votre habilitation Aidants Connect "
+        "(elle couvre : Papiers - Citoyenneté - Élections, Argent - Impôts - Consommation).",
     ),
     "another kind of habilitation": (
         lambda network: habilitated(network, kind=HabilitationKind.DIGITAL_ADVISER),
@@ -163,7 +164,7 @@ def test_a_deactivated_membership_may_not(site, rsa):
 def test_the_charter_can_refuse_act_for_to_the_habilitated(site, rsa):
     member = habilitated(site.network)
     CharterRuleFactory(network=site.network, mode=Mode.ACT_FOR, refused=True)
-    with pytest.raises(ValidationError, match="La charte ne vous permet pas"):
+    with pytest.raises(ValidationError, match="Vous ne pouvez pas « faire pour » ici"):
         close(site, member, rsa)
 
 

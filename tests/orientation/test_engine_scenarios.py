@@ -81,7 +81,7 @@ def by_kind(result, kind: str):
 
 def test_first_time_income_tax_declarant_who_can_use_a_computer(network, site):
     taxes = need("declarer-ses-revenus")
-    place("France services de Lodève", 2.3, [taxes])
+    place("France services de Lodève", 2.3, [taxes, need("premiere-declaration-revenus")])
     librarian = MembershipFactory(network=network, role=Role.LIBRARIAN)
 
     result = orient(
@@ -110,7 +110,10 @@ def test_first_time_income_tax_declarant_who_can_use_a_computer(network, site):
     assert kinds(result).index(TargetKind.ONLINE_SERVICE) <= 1
     assert any("mot de passe" in w for w in result.warnings)
     assert any("vos propres comptes ni vos numéros (fiscal" in w for w in result.warnings)
-    assert any("Numéro fiscal" in item for item in result.checklist)
+    # The first time: the first declaration's documents, never last year's notice.
+    assert result.need.slug == "premiere-declaration-revenus"
+    assert any("Pièce d'identité" in item for item in result.checklist)
+    assert not any("avis d'imposition" in item.lower() for item in result.checklist)
 
 
 def test_a_person_who_cannot_use_a_computer_and_needs_the_caf(network, site):

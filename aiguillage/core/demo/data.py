@@ -376,11 +376,12 @@ STRUCTURES = [
         "website": "https://www.herault.gouv.fr",
         "opening_hours": "",
         "description": (
-            "Représentation de l'État pour l'arrondissement de Lodève ; les titres "
-            "(carte d'identité, permis, carte grise) se demandent en ligne sur le site "
-            "de l'ANTS."
+            "Représentation de l'État pour l'arrondissement de Lodève. Pas de guichet "
+            "pour le permis, la carte grise ni le titre de séjour : ces démarches se font "
+            "en ligne (ANTS, ANEF), avec l'aide d'une France services au besoin."
         ),
-        "operators": ["prefecture", "ants"],
+        # No counter for the online-only titles (Need.has_counter): not their operator here.
+        "operators": ["prefecture"],
     },
     {
         # From memory: the town hall is the former bishop's palace near the cathedral;
@@ -402,9 +403,10 @@ STRUCTURES = [
         "opening_hours": "",
         "description": (
             "Hôtel de ville : état civil, inscription sur les listes électorales, "
-            "recensement citoyen, rendez-vous pour les cartes d'identité et passeports."
+            "recensement citoyen, rendez-vous pour les cartes d'identité et passeports "
+            "(pas de guichet pour le permis ni la carte grise)."
         ),
-        "operators": ["mairie", "ants"],
+        "operators": ["mairie"],
     },
     {
         # From memory: reached through the town hall; own address à vérifier.
