@@ -14,7 +14,7 @@ DEV := AIGUILLAGE_ENV=dev
 DEMO_AUTH := AIGUILLAGE_REQUIRE_2FA=$${AIGUILLAGE_REQUIRE_2FA:-false}
 TEST_POSTGRES_URL ?= postgres://aiguillage:aiguillage@127.0.0.1:5432/aiguillage
 
-.PHONY: help install run serve test test-sqlite test-postgres lint format bench messages demo clean
+.PHONY: help install run serve test test-sqlite test-postgres test-instants lint format bench messages demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,17 @@ test-sqlite: install
 test-postgres: install
 	@echo "== Test suite on PostgreSQL =="
 	$(DEV) DATABASE_URL="$${DATABASE_URL:-$(TEST_POSTGRES_URL)}" $(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite runs under one frozen "now" (config/pytest_plugin.py) and must pass at any
+# instant: the instants that broke it once, on the tests that read the clock most.
+INSTANTS ?= 2026-12-07T20:00:00 2026-12-31T23:30:00 2027-03-28T01:59:00 2028-12-07T10:00:00
+CLOCK_TESTS ?= tests/agenda tests/public tests/orientation tests/api tests/privacy
+test-instants: install ## The clock-sensitive tests at other instants (AIGUILLAGE_TEST_NOW)
+	@for instant in $(INSTANTS); do \
+		echo "== Tests at $$instant =="; \
+		env -u DATABASE_URL $(DEV) AIGUILLAGE_TEST_NOW=$$instant $(PY) -m pytest -q \
+			$(CLOCK_TESTS) || exit 1; \
+	done
 
 lint: install ## ruff check, ruff format --check, and no missing migration
 	$(VENV)/bin/ruff check .
