@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
+from aiguillage.public.views.manage import short_link
+
 urlpatterns = [
     path("", include("aiguillage.core.urls")),
     path("comptes/", include("aiguillage.accounts.urls")),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("p/<slug:network_slug>/confidentialite/", include("aiguillage.privacy.public_urls")),
     path("p/<slug:network_slug>/", include("aiguillage.public.urls")),
     path("v/", include("aiguillage.privacy.proof_urls")),  # one-time links, short for SMS
+    path("g/<str:code>/", short_link, name="short_manage"),  # a manage link, short for SMS
     path("api/v1/", include("aiguillage.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

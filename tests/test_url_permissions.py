@@ -207,6 +207,7 @@ DOORS: dict[str, Door] = {
     "privacy_public:all_data_export": public(404),
     "privacy_public:all_data_erase": public(404, "post"),
     "proof:open": public(404),
+    "short_manage": public(404),  # a made-up short link; tests/agenda/test_sms_length.py
     # --- the JSON API (public, read-only but for booking with a contact) ---------------
     "api-v1:api-root": api(404),
     "api-v1:openapi-json": api(),

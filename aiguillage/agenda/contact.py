@@ -69,11 +69,14 @@ def can_receive_texts(e164: str) -> bool:
     return phonenumbers.number_type(number) in TEXTABLE
 
 
-def checked_visitor(visitor: Visitor) -> Visitor:
+def checked_visitor(visitor: Visitor, *, contact_required: bool = True) -> Visitor:
     """The visitor's contact normalised, or a ValidationError per field (dict).
 
     Its free texts go through the sensitive-data guard here, so the API and every
-    service that books refuse a NIR or an e-mail in a first name as the forms do."""
+    service that books refuse a NIR or an e-mail in a first name as the forms do.
+    ``contact_required``: online, a booking needs a way to reach the person (its
+    confirmation is a message); at the desk a first name is enough, the printed slip
+    being the confirmation."""
     errors: dict[str, str | list[ValidationError]] = {}
     first_name = " ".join(visitor.first_name.split())
     if not first_name:
@@ -92,8 +95,17 @@ def checked_visitor(visitor: Visitor) -> Visitor:
             phone = french_phone(phone)
         except ValidationError as exc:
             errors["phone"] = exc.messages[0]
-    if not email and not phone and "email" not in errors and "phone" not in errors:
-        errors["email"] = _("Donnez un e-mail ou un téléphone, pour le rappel.")
+    if (
+        contact_required
+        and not email
+        and not phone
+        and "email" not in errors
+        and "phone" not in errors
+    ):
+        errors["email"] = _(
+            "Donnez un e-mail ou un numéro de téléphone : c'est par là que vous recevrez "
+            "la confirmation."
+        )
     for name in ("first_name", "accessibility_needs", "language"):
         if name not in errors and (refused := refusal_errors(getattr(visitor, name))):
             errors[name] = refused
@@ -110,7 +122,8 @@ def checked_visitor(visitor: Visitor) -> Visitor:
 
 
 def contact_key(visitor: Visitor) -> str:
-    """The same person whatever the case of their e-mail or the spacing of their phone."""
+    """The same person whatever the case of their e-mail or the spacing of their phone
+    ("" for a first name only, at the desk: nobody to find again, nothing to match)."""
     return visitor.email.lower() if visitor.email else visitor.phone
 
 

@@ -310,6 +310,7 @@ class DeskBookingForm(VisitorForm):
     )
 
     def __init__(self, *args, needs, **kwargs) -> None:
+        kwargs.setdefault("contact_required", False)  # at the desk, a first name is enough
         super().__init__(*args, **kwargs)
         needs = list(needs)
         if needs:

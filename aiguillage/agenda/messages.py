@@ -7,6 +7,10 @@ docs/agenda.md) is used before the default one. The facts (what, where, when, th
 manage link) are given to every template, so a network changes the tone, not the
 facts. Messages are written in French, whatever the language of the request that
 caused them: the worker sends them later, outside any request.
+
+A text message is one GSM-7 segment (``aiguillage.agenda.sms``): its template gets the
+short manage link, and ``what``, ``site_name`` and ``sender`` (the network's name)
+shortened as much as the segment needs.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aiguillage.agenda.booking_ics import Period, booking_calendar
-from aiguillage.agenda.links import manage_url
+from aiguillage.agenda.links import manage_url, short_manage_url
 from aiguillage.agenda.models import Appointment, Registration, RegistrationStatus
+from aiguillage.agenda.sms import fit
 
 
 class Kind:
@@ -137,6 +142,19 @@ def _render(folder: str, kind: str, network_slug: str, context: dict) -> str:
     return template.render(context).strip() + "\n"
 
 
+def _sms(kind: str, slug: str, context: dict, booking: Appointment | Registration) -> str:
+    """The text message: one GSM-7 segment, with the short manage link; the title, the
+    place and the sender's name are shortened when the whole does not fit."""
+    site = context.get("site")
+    shortenable = {
+        "what": str(context.get("what", "")),
+        "site_name": site.name if site is not None else "",
+        "sender": booking.network.name,
+    }
+    fixed = {**context, "manage_url": short_manage_url(booking)}
+    return fit(lambda values: _render("sms", kind, slug, {**fixed, **values}), shortenable)
+
+
 def calendar_file(booking: Appointment | Registration) -> bytes | None:
     """The booking's calendar file as it stands, the same events (same UIDs) as in its
     messages; None when there is no date to put in a calendar (a waiting list)."""
@@ -193,6 +211,6 @@ def compose(
         return Message(
             subject=_subject(kind, facts["what"], booking),
             body=_render("email", kind, slug, context),
-            sms=_render("sms", kind, slug, context),
+            sms=_sms(kind, slug, context, booking),
             ics=_calendar(booking, found, cancelled=kind in Kind.CANCELLING, replaces=previous),
         )

@@ -15,6 +15,7 @@ message would ("e", "c", "-", "'") before anything is sent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger("aiguillage.agenda.sms")
 
 SEGMENT = 160  # one GSM-7 segment
+MIN_FIELD = 8  # a shortened title or place keeps at least this much
 
 # GSM 03.38: the basic alphabet (one character each) and its extension (two each).
 GSM7_BASIC = frozenset(
@@ -88,6 +90,36 @@ def fits_one_segment(text: str) -> bool:
     return all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text) and (
         gsm7_length(text) <= SEGMENT
     )
+
+
+def fit(render: Callable[[Mapping[str, str]], str], fields: Mapping[str, str]) -> str:
+    """``render(fields)`` in GSM-7 and one segment: the longest of ``fields`` (a title,
+    a place, a sender's name) is shortened, then the next, until the message fits."""
+    values = {name: gsm7(value) for name, value in fields.items()}
+    lengths = {name: len(value) for name, value in values.items()}
+    text = gsm7(render(values))
+    while gsm7_length(text) > SEGMENT:
+        longest = max(lengths, key=lambda name: lengths[name], default=None)
+        if longest is None or lengths[longest] <= MIN_FIELD:
+            break
+        lengths[longest] -= 1  # the longest loses a character, until they are even
+        cut = fields_cut(values, lengths)
+        text = gsm7(render(cut))
+    return text
+
+
+def fields_cut(values: Mapping[str, str], lengths: Mapping[str, int]) -> dict[str, str]:
+    """Each value cut to its length, at a word's end when one is near."""
+    cut = {}
+    for name, value in values.items():
+        keep = lengths[name]
+        if keep >= len(value):
+            cut[name] = value
+            continue
+        head = value[:keep]
+        words = head.rsplit(" ", 1)[0] if " " in head[MIN_FIELD:] else head
+        cut[name] = words.rstrip(" ,-'")
+    return cut
 
 
 def send_sms(*, to: str, body: str) -> None:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
+from aiguillage.agenda.contact import can_receive_texts
 from aiguillage.agenda.messages import Kind, Message, compose
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.agenda.sms import send_sms
@@ -77,7 +78,7 @@ def _deliver(booking: Appointment | Registration, message: Message) -> str:
             email.attach("rendez-vous.ics", message.ics, "text/calendar; charset=utf-8")
         email.send()
         return "email"
-    if booking.phone:
+    if booking.phone and can_receive_texts(booking.phone):  # a landline is called back
         send_sms(to=booking.phone, body=message.sms)
         return "sms"
     return ""

@@ -3,6 +3,11 @@
 It asks for the minimum (see ``VisitorContact``) and leaves the checking to
 ``checked_visitor``, so the rules are written once; its errors come back on the
 fields the visitor typed, and what was typed is kept.
+
+At the desk (``contact_required=False``) a first name is enough: many of the people
+the desk receives have neither an e-mail nor a mobile phone, and the printed slip is
+their confirmation. Online, a way to reach the person is required. A landline is a
+number to call back, never a text message's target: it cannot carry a reminder.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from aiguillage.agenda.contact import Visitor, checked_visitor
+from aiguillage.agenda.contact import Visitor, can_receive_texts, checked_visitor
 from aiguillage.privacy.validators import GUARDED, Guard, SensitiveDataFormMixin
 
 
@@ -39,10 +44,13 @@ class VisitorForm(SensitiveDataFormMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
-        label=_("Téléphone portable"),
+        label=_("Téléphone"),
         required=False,
         max_length=30,
-        help_text=_("Un e-mail ou un téléphone suffit, pour vous envoyer le rappel."),
+        help_text=_(
+            "Un e-mail ou un téléphone suffit. Un portable reçoit la confirmation et le "
+            "rappel par SMS ; un fixe sert seulement à vous rappeler."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     consent_reminders = forms.BooleanField(
@@ -60,6 +68,17 @@ class VisitorForm(SensitiveDataFormMixin, forms.Form):
         max_length=40,
     )
 
+    def __init__(self, *args, contact_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_required = contact_required
+        if not contact_required:
+            self.fields["email"].label = _("E-mail (facultatif)")
+            self.fields["phone"].label = _("Téléphone (facultatif)")
+            self.fields["phone"].help_text = _(
+                "Sans e-mail ni portable, la fiche imprimée est la confirmation : aucun "
+                "rappel ne pourra être envoyé. Un fixe sert seulement à rappeler la personne."
+            )
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
@@ -73,9 +92,42 @@ class VisitorForm(SensitiveDataFormMixin, forms.Form):
                     consent_reminders=bool(cleaned.get("consent_reminders")),
                     accessibility_needs=cleaned.get("accessibility_needs", ""),
                     language=cleaned.get("language", ""),
-                )
+                ),
+                contact_required=self.contact_required,
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.add_error(field, messages)
+            return cleaned
+        visitor = self.visitor
+        if visitor.consent_reminders and not visitor.email and not self.reachable_by_text:
+            self.add_error(
+                "consent_reminders",
+                _(
+                    "Un rappel part par e-mail ou par SMS : donnez une adresse e-mail ou un "
+                    "téléphone portable, ou décochez cette case."
+                ),
+            )
         return cleaned
+
+    @property
+    def reachable_by_text(self) -> bool:
+        visitor = getattr(self, "visitor", None)
+        return bool(visitor and visitor.phone and can_receive_texts(visitor.phone))
+
+    def confirmation_note(self) -> str:
+        """How the person is told: what the desk's success message says."""
+        if self.no_message_can_be_sent:
+            return str(
+                _(
+                    "Aucun message ne peut être envoyé (ni e-mail ni portable) : imprimez la "
+                    "fiche, c'est la confirmation. Aucun rappel ne partira."
+                )
+            )
+        return str(_("La confirmation est envoyée."))
+
+    @property
+    def no_message_can_be_sent(self) -> bool:
+        """Neither an e-mail nor a mobile phone: the slip is the only confirmation."""
+        visitor = getattr(self, "visitor", None)
+        return bool(visitor and not visitor.email and not self.reachable_by_text)

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from aiguillage.agenda.contact import can_receive_texts
 from aiguillage.agenda.links import absolute
 from aiguillage.agenda.models import Appointment, Registration
-from aiguillage.agenda.sms import SEGMENT, gsm7, gsm7_length, send_sms
+from aiguillage.agenda.sms import fit, send_sms
 from aiguillage.core.models import Network
 from aiguillage.privacy import journal
 from aiguillage.privacy.models import ContactProof, JournalAction, ProofChannel
@@ -214,15 +214,10 @@ def proof_url(proof: ContactProof) -> str:
 
 def _sms(proof: ContactProof, url: str) -> str:
     """One GSM-7 segment: the network's name shortened to what the segment leaves."""
-    room = SEGMENT - gsm7_length(gsm7(_sms_text(proof, sender="", url=url)))
-    sender = gsm7(proof.network.name)
-    if gsm7_length(sender) > room:
-        sender = sender[: max(room - 1, 0)].rstrip() + "."
-    return gsm7(_sms_text(proof, sender=sender, url=url))
-
-
-def _sms_text(proof: ContactProof, *, sender: str, url: str) -> str:
-    return render_to_string("privacy/sms/contact_proof.txt", {"sender": sender, "url": url})
+    return fit(
+        lambda values: render_to_string("privacy/sms/contact_proof.txt", {**values, "url": url}),
+        {"sender": proof.network.name},
+    )
 
 
 def compose(proof: ContactProof) -> tuple[str, str, str]:

@@ -112,10 +112,10 @@ def contact_key_of(*, email: str = "", phone: str = "") -> str:
 
 
 def _matching(key: str, reach: Reach, booking: Appointment | Registration | None) -> Q:
+    if reach is Reach.BOOKING:  # its own booking, with a contact or a first name only
+        return Q(pk=booking.pk)
     if not key:  # a purged row's key is blank: it must never be found by an empty one
         raise ValueError("A contact key is required.")
-    if reach is Reach.BOOKING:
-        return Q(contact_key=key, pk=booking.pk)
     if reach is Reach.CONTACT:
         return Q(contact_key=key)
     column = Q(phone=key) if key.startswith("+") else Q(email__iexact=key)

@@ -2,14 +2,17 @@
 file) or by text; never when the booking was rolled back or purged."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.test import Client
 from icalendar import Calendar
 
 from aiguillage.agenda import notify
 from aiguillage.agenda.contact import Visitor, read_manage_token
+from aiguillage.agenda.links import manage_path
 from aiguillage.agenda.models import CancelledBy, Channel
 from aiguillage.agenda.recurrence import PARIS
 from aiguillage.agenda.services.appointments import book_slot, cancel_appointment
@@ -90,8 +93,17 @@ def test_phone_only_visitor_gets_a_text_message(django_capture_on_commit_callbac
     ((to, body),) = MemoryBackend.outbox
     assert to == "+33612345678"
     assert "1/12 à 09:00" in body
-    assert "https://agenda.example.org/p/" in body
-    assert len(body) <= 306
+    link = re.search(r"https://agenda\.example\.org(/g/\S+/)", body).group(1)
+    assert len(body) <= 160
+    # The short link leads to the booking's manage page.
+    assert Client().get(link)["Location"] == manage_path(appointment)
+
+
+def test_a_landline_is_never_sent_a_text(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = booked(Visitor(first_name="Ali", phone="04 67 12 34 56"))
+        notify.appointment_booked(appointment)
+    assert mail.outbox == [] and MemoryBackend.outbox == []
 
 
 def test_log_backend_masks_the_number_and_keeps_the_text_out_of_the_log(settings, caplog):

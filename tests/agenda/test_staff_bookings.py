@@ -98,8 +98,31 @@ class TestDeskBooking:
         assert "Ce numéro de téléphone n&#x27;est pas valide" in response.text
         assert 'value="Awa"' in response.text and 'value="wolof"' in response.text
         assert not Appointment.objects.exists()
-        empty = client.post(target, {"first_name": "Awa"})
-        assert "Donnez un e-mail ou un téléphone" in empty.text
+
+    def test_a_first_name_alone_books_at_the_desk_and_says_no_message_can_go(
+        self, client, volunteer, slot, django_capture_on_commit_callbacks
+    ):
+        client.force_login(volunteer.user)
+        target = url("slot_book", volunteer.network, slot_id=slot.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(target, {"first_name": "Awa"}, follow=True)
+        appointment = Appointment.objects.get()
+        assert (appointment.first_name, appointment.email, appointment.phone) == ("Awa", "", "")
+        assert "imprimez la fiche, c&#x27;est la confirmation" in response.text
+        assert not mail.outbox
+
+    def test_reminders_need_an_email_or_a_mobile(self, client, volunteer, slot):
+        client.force_login(volunteer.user)
+        target = url("slot_book", volunteer.network, slot_id=slot.pk)
+        typed = {"first_name": "Awa", "phone": "04 67 12 34 56", "consent_reminders": "on"}
+        response = client.post(target, typed)
+        assert 'id="id_consent_reminders_error"' in response.text
+        assert "téléphone portable, ou décochez cette case" in response.text
+        assert 'value="04 67 12 34 56"' in response.text
+        assert not Appointment.objects.exists()
+        typed.pop("consent_reminders")  # a landline to call back: fine
+        client.post(target, typed)
+        assert Appointment.objects.get().phone == "+33467123456"
 
     def test_a_slot_taken_meanwhile_is_refused_on_the_form(
         self, client, volunteer, slot, django_capture_on_commit_callbacks

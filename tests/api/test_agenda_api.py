@@ -384,7 +384,12 @@ class TestBookOnline:
         response = post(client, APPOINTMENTS, {"slot": slot.pk, "first_name": "Awa"})
         assert response.status_code == 400
         assert response.json() == {
-            "errors": {"email": ["Donnez un e-mail ou un téléphone, pour le rappel."]}
+            "errors": {
+                "email": [
+                    "Donnez un e-mail ou un numéro de téléphone : c'est par là que vous "
+                    "recevrez la confirmation."
+                ]
+            }
         }
         response = post(
             client, APPOINTMENTS, {"slot": slot.pk, "first_name": "Awa", "phone": "+44 20 7946"}

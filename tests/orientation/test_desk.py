@@ -205,6 +205,31 @@ def test_booking_a_partner_slot_from_the_desk(client, network, site, rsa, librar
     assert "Awa" not in response.url and "awa@example.org" not in done.text
 
 
+def test_a_person_with_a_first_name_only_is_booked_and_told_the_slip_is_all(
+    client, network, site, rsa, librarian
+):
+    """No e-mail, no mobile phone: the desk books all the same (issue 14, section 3)."""
+    permanence = UpcomingPermanenceFactory(site=site, title="Permanence CAF", first_day=in_days(2))
+    permanence.needs.set([rsa])
+    page = client.post(desk_url(network), {"q": "rsa", "site": site.slug}).text
+    book = re.search(r'action="(/r/[^"]+/creneaux/(\d+)/reserver/)"', page)
+    form = post_conversation(client, book.group(1), hidden_fields(page, book.group(1)))
+    assert "Téléphone (facultatif)" in form.text
+    assert "la fiche imprimée est la confirmation" in form.text
+
+    response = post_conversation(
+        client, book.group(1), hidden_fields(page, book.group(1)), first_name="Awa"
+    )
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert (appointment.first_name, appointment.email, appointment.phone) == ("Awa", "", "")
+    assert appointment.channel == "desk"
+    assert Interaction.objects.get().outcome == Outcome.BOOKED_PARTNER
+    done = client.get(response.url).text
+    assert "Aucun message ne peut être envoyé" in done
+    assert "Aucun rappel ne partira" in done
+
+
 def test_registering_to_the_missing_prerequisite_workshop(client, network, site, rsa, librarian):
     workshop = UpcomingWorkshopFactory(site=site, title="Créer son adresse e-mail")
     workshop.needs.set([Need.objects.get(slug="creer-adresse-email")])

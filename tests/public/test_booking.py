@@ -149,7 +149,7 @@ class TestRegisterOnline:
         assert 'aria-describedby="id_email_error"' in page
         assert 'value="pas-une-adresse"' in page and 'value="12"' in page
         response = client.post(f"/p/pic/ateliers/{workshop.pk}/", {"first_name": "Awa"})
-        assert "Donnez un e-mail ou un téléphone, pour le rappel." in text(response)
+        assert "Donnez un e-mail ou un numéro de téléphone : c&#x27;est par là" in text(response)
         response = client.post(f"/p/pic/ateliers/{workshop.pk}/", {})  # nothing typed at all
         assert response.status_code == 400
         assert "Ce champ est obligatoire." in text(response)

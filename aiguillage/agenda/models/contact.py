@@ -44,11 +44,14 @@ class VisitorContact(models.Model):
 
     @staticmethod
     def contact_constraints(prefix: str) -> list[models.BaseConstraint]:
-        """A reminder needs a way to reach the person, until the purge blanks it."""
+        """Online, a booking needs a way to reach the person, until the purge blanks it;
+        at the desk a first name is enough (the printed slip is the confirmation)."""
         reachable = ~models.Q(email="") | ~models.Q(phone="")
         return [
             models.CheckConstraint(
-                condition=reachable | models.Q(purged_at__isnull=False),
+                condition=reachable
+                | models.Q(purged_at__isnull=False)
+                | models.Q(channel=Channel.DESK),
                 name=f"{prefix}_reachable_or_purged",
             ),
             models.CheckConstraint(

@@ -55,7 +55,7 @@ def book_slot(
 ) -> Appointment:
     """Book ``slot`` for ``visitor``; raises an AgendaError (or ValidationError for the
     contact) and writes nothing when it cannot."""
-    visitor = checked_visitor(visitor)
+    visitor = checked_visitor(visitor, contact_required=channel != Channel.DESK)
     slot = Slot.objects.select_related("occurrence", "permanence").get(pk=slot.pk)
     return _take_seat(
         slot=slot,
@@ -83,7 +83,7 @@ def _take_seat(
     if need_id is not None and covered and need_id not in covered:  # no list: any démarche
         raise SlotUnavailable(_("Cette permanence ne traite pas cette démarche."))
     key = contact_key(visitor)
-    if Appointment.objects.holding_a_seat().filter(slot=slot, contact_key=key).exists():
+    if key and Appointment.objects.holding_a_seat().filter(slot=slot, contact_key=key).exists():
         raise AlreadyBooked(_("Cette personne a déjà ce créneau."))
     taken = Slot.objects.filter(pk=slot.pk, is_open=True, booked__lt=F("capacity")).update(
         booked=F("booked") + 1

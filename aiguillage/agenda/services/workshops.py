@@ -71,11 +71,11 @@ def register(
 ) -> Registration:
     """A confirmed seat if there is one, else a place on the waiting list, else
     WorkshopFull; the same contact twice is AlreadyBooked. Nothing is written on error."""
-    visitor = checked_visitor(visitor)
+    visitor = checked_visitor(visitor, contact_required=channel != Channel.DESK)
     workshop = Workshop.objects.get(pk=workshop.pk)
     _check_open(workshop, channel=channel, now=now)
     key = contact_key(visitor)
-    if Registration.objects.active().filter(workshop=workshop, contact_key=key).exists():
+    if key and Registration.objects.active().filter(workshop=workshop, contact_key=key).exists():
         raise AlreadyBooked(_already())
     if _take(workshop.pk, "confirmed", "capacity"):
         status = RegistrationStatus.CONFIRMED

@@ -62,8 +62,10 @@ def slot_book(request, network, slot_id: int) -> HttpResponse:
         local = timezone.localtime(slot.starts_at)
         messages.success(
             request,
-            _("Rendez-vous réservé le %(day)s à %(time)s. La confirmation est envoyée.")
-            % {"day": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"},
+            _("Rendez-vous réservé le %(day)s à %(time)s.")
+            % {"day": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"}
+            + " "
+            + form.confirmation_note(),
         )
         return redirect(day_url(network, slot.starts_at, slot.site))
     context = {

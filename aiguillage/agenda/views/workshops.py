@@ -13,6 +13,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -185,11 +186,11 @@ def _may_register(workshop: Workshop) -> bool:
 @network_view(action=Action.AGENDA_BOOK)
 def workshop_register(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
-    form = VisitorForm(request.POST or None)
+    form = VisitorForm(request.POST or None, contact_required=False)  # at the desk
     if request.method == "POST" and form.is_valid():
         registration = register_at_desk(workshop=workshop, form=form, user=request.user)
         if registration is not None:
-            messages.success(request, _registered_message(registration))
+            messages.success(request, _registered_message(registration, form))
             return redirect("agenda:workshop_detail", network.slug, workshop.pk)
     context = {
         "network": network,
@@ -200,20 +201,22 @@ def workshop_register(request, network, workshop_id: int) -> HttpResponse:
     return render(request, "agenda/staff/workshop_register.html", context)
 
 
-def _registered_message(registration: Registration) -> str:
+def _registered_message(registration: Registration, form: VisitorForm) -> str:
     if registration.status == RegistrationStatus.CONFIRMED:
-        return _("Inscription confirmée pour %(name)s ; la confirmation est envoyée.") % {
-            "name": registration.first_name
-        }
+        said = _("Inscription confirmée pour %(name)s.") % {"name": registration.first_name}
+        return f"{said} {form.confirmation_note()}"
+    # The order of the waiting list: who came first, then who was written first.
     position = Registration.objects.filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, pk__lte=registration.pk),
         workshop_id=registration.workshop_id,
         status=RegistrationStatus.WAITLISTED,
-        created_at__lte=registration.created_at,
     ).count()
-    return _(
-        "L'atelier est complet : %(name)s est en liste d'attente (position %(position)s) "
-        "et en est prévenu·e."
-    ) % {"name": registration.first_name, "position": position}
+    said = _("L'atelier est complet : %(name)s est en liste d'attente (position %(position)s).") % {
+        "name": registration.first_name,
+        "position": position,
+    }
+    return f"{said} {form.confirmation_note()}"
 
 
 @network_view(action=Action.AGENDA_BOOK)

@@ -232,7 +232,7 @@ def desk_book(request, network, slot_id: int) -> HttpResponse:
         partner = slot.permanence.kind == PermanenceKind.PARTNER
         outcome = Outcome.BOOKED_PARTNER if partner else Outcome.BOOKED_MEDIATOR
         _record(request, network, conversation, outcome)
-        messages.success(request, _("Rendez-vous réservé ; la confirmation est envoyée."))
+        messages.success(request, _("Rendez-vous réservé.") + " " + form.confirmation_note())
         kind = TargetKind.PARTNER_SLOT if partner else TargetKind.STAFF_SLOT
         return redirect(_done_url(network, kind=kind, target_id=slot.pk, conversation=conversation))
     context = {
@@ -253,16 +253,20 @@ def desk_register(request, network, workshop_id: int) -> HttpResponse:
     if not conversation.is_valid() or request.membership is None:
         return HttpResponseBadRequest(_("La conversation n'a pas pu être relue."))
     submitted = "first_name" in request.POST
-    form = VisitorForm(request.POST if submitted else None)
+    form = VisitorForm(request.POST if submitted else None, contact_required=False)
     if submitted and form.is_valid():
         registration = register_at_desk(workshop=workshop, form=form, user=request.user)
         if registration is not None:
             _record(request, network, conversation, Outcome.REGISTERED_WORKSHOP)
             messages.success(
                 request,
-                _("Inscription confirmée ; la confirmation est envoyée.")
-                if registration.status == "confirmed"
-                else _("L'atelier est complet : la personne est en liste d'attente et prévenue."),
+                (
+                    _("Inscription confirmée.")
+                    if registration.status == "confirmed"
+                    else _("L'atelier est complet : la personne est en liste d'attente.")
+                )
+                + " "
+                + form.confirmation_note(),
             )
             return redirect(
                 _done_url(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from aiguillage.agenda import notify
 from aiguillage.agenda.contact import read_manage_token
-from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, manage_path
+from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, booking_of_short_code, manage_path
 from aiguillage.agenda.messages import calendar_file
 from aiguillage.agenda.models import (
     Appointment,
@@ -234,3 +234,11 @@ def manage_calendar(request, network, token: str) -> HttpResponse:
     name = "rendez-vous.ics" if _is_appointment(booking) else "atelier.ics"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return private_page(response)
+
+
+def short_link(request, code: str) -> HttpResponse:
+    """A text message's short link: on to the booking's manage page (404 otherwise)."""
+    booking = booking_of_short_code(code)
+    if booking is None:
+        raise Http404("No such booking.")
+    return private_page(redirect(manage_path(booking)))
