@@ -105,6 +105,8 @@ def _facts(booking: Appointment | Registration) -> tuple[dict, list[Period], str
                 "ends_at": timezone.localtime(slot.ends_at),
                 "sessions": [],
                 "need": booking.need.name if booking.need_id else "",
+                # What to bring: the démarche's own list (the confirmation carries it).
+                "documents": list(booking.need.documents or []) if booking.need_id else [],
                 "reason": slot.occurrence.cancel_reason,
             },
             periods,
@@ -126,6 +128,7 @@ def _facts(booking: Appointment | Registration) -> tuple[dict, list[Period], str
                 (timezone.localtime(s.starts_at), timezone.localtime(s.ends_at)) for s in sessions
             ],
             "need": "",
+            "documents": [],
             "reason": "",
             "waiting_position": _waiting_position(booking),
             "waitlisted": booking.status == RegistrationStatus.WAITLISTED,

@@ -434,3 +434,19 @@ def move_targets(appointment: Appointment, *, now, limit: int = 60) -> list[Slot
         .exclude(pk=appointment.slot_id)
         .order_by("starts_at", "pk")[:limit]
     )
+
+
+def next_site_of(membership: Membership, now: datetime.datetime) -> Site | None:
+    """Where the member works next: the site of their next permanence (the desk opens
+    there when they have not chosen one yet)."""
+    slot = (
+        Slot.objects.filter(
+            permanence__staff=membership,
+            permanence__site__is_active=True,
+            starts_at__gte=now - datetime.timedelta(hours=4),  # today's, under way
+        )
+        .select_related("permanence__site")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    return slot.permanence.site if slot is not None else None

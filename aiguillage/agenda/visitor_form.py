@@ -72,6 +72,8 @@ class VisitorForm(SensitiveDataFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.contact_required = contact_required
         if not contact_required:
+            # At the desk the form is what the page is for: the cursor waits in it.
+            self.fields["first_name"].widget.attrs["autofocus"] = True
             self.fields["email"].label = _("E-mail (facultatif)")
             self.fields["phone"].label = _("Téléphone (facultatif)")
             self.fields["phone"].help_text = _(

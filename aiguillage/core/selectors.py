@@ -45,3 +45,19 @@ def get_site_of_network(network: Network, slug: str) -> Site:
 def public_sites() -> QuerySet[Site]:
     """Sites every network publishes: the only ones shown without logging in."""
     return Site.objects.public().select_related("network").order_by("network__name", "name")
+
+
+# The site a staff member says they work at, per network, kept in their session: the
+# desk and the directory start from it without asking again.
+WORKING_SITE_SESSION_KEY = "working_site"
+
+
+def working_site(request, network: Network) -> Site | None:
+    slug = request.session.get(WORKING_SITE_SESSION_KEY, {}).get(network.slug)
+    return network.sites.filter(slug=slug, is_active=True).first() if slug else None
+
+
+def remember_working_site(request, network: Network, site: Site) -> None:
+    remembered = dict(request.session.get(WORKING_SITE_SESSION_KEY, {}))
+    remembered[network.slug] = site.slug
+    request.session[WORKING_SITE_SESSION_KEY] = remembered

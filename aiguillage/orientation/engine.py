@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from aiguillage.accounts.models import Membership
 from aiguillage.agenda.models import PermanenceKind
 from aiguillage.catalog.models import Need
-from aiguillage.catalog.search import SearchResult
+from aiguillage.catalog.search import SearchResult, choices
 from aiguillage.catalog.selectors import search_needs
 from aiguillage.core.models import Network, Site
 from aiguillage.directory.models import Commune
@@ -153,6 +153,9 @@ class Recommendation:
     actions: tuple[str, ...]
     score: Score
     fills_lacks: tuple[str, ...] = ()
+    # "Pourquoi ?" in words, for the desk: "le plus proche qui traite la CAF, ouvre
+    # demain à 8 h 30" (the reasons and the score's figures stay under it).
+    why: str = ""
 
     @property
     def mode_label(self) -> str:
@@ -176,6 +179,8 @@ class Orientation:
     need: NeedFacts | None
     query: str = ""
     alternatives: tuple[SearchResult, ...] = ()
+    # The first alternatives are as likely as the need chosen: the desk asks which.
+    close_alternatives: tuple[SearchResult, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     warnings: tuple[str, ...] = ()
     checklist: tuple[str, ...] = ()
@@ -194,13 +199,12 @@ class Orientation:
         return sorted({r.mode for r in self.recommendations})
 
 
-def resolve_need(query: str) -> tuple[Need | None, tuple[SearchResult, ...]]:
-    """The need the desk most likely means, and the next ones ("did you mean")."""
-    results = search_needs(query, limit=4) if query.strip() else []
-    if not results:
-        return None, ()
-    need = Need.objects.for_search().filter(slug=results[0].slug).first()
-    return need, tuple(results[1:])
+def close_to(top_score: float, alternatives: tuple[SearchResult, ...]) -> tuple[SearchResult, ...]:
+    """The alternatives too close to the chosen need to choose for the person."""
+    if not alternatives:
+        return ()
+    best = SearchResult(slug="", name="", theme="", operators=(), score=top_score)
+    return tuple(choices([best, *alternatives])[1:])
 
 
 def first_time_variant(need: Need, situation: Situation) -> Need | None:
@@ -234,8 +238,12 @@ def orient(
     else:
         raise ValueError("A site or a commune is needed.")
     alternatives: tuple[SearchResult, ...] = ()
+    close: tuple[SearchResult, ...] = ()
     if need is None:
-        need, alternatives = resolve_need(query)
+        results = search_needs(query, limit=4) if query.strip() else []
+        need = Need.objects.for_search().filter(slug=results[0].slug).first() if results else None
+        alternatives = tuple(results[1:])
+        close = close_to(results[0].score, alternatives) if results else ()
         if need is None:
             return Orientation(
                 need=None,
@@ -262,7 +270,10 @@ def orient(
         # Who can help is who helps with the démarche; what to bring, and what is
         # recorded, is the first time's.
         facts = replace(facts, need=NeedFacts.of(variant))
-    return rank(facts, situation, query=query, alternatives=alternatives)
+    return replace(
+        rank(facts, situation, query=query, alternatives=alternatives),
+        close_alternatives=close,
+    )
 
 
 # --- The territorial conditions ---------------------------------------------------
@@ -468,7 +479,7 @@ def rank(
     if not facts.public:
         candidates += _library_help(facts, situation, allowed_modes, excluded)
 
-    recommendations = _select(candidates, situation)
+    recommendations = [replace(r, why=_why(r, facts)) for r in _select(candidates, situation)]
     act_for_possible = any(r.mode == Mode.ACT_FOR for r in recommendations)
     library_helps = any(r.mode in (Mode.ACCOMPANY, Mode.ACT_FOR) for r in recommendations)
     today = facts.at.date()
@@ -942,6 +953,52 @@ def _select(candidates: list[_Candidate], situation: Situation) -> list[Recommen
     return [c.recommendation for c in chosen[:MAX_RECOMMENDATIONS]]
 
 
+def _why(recommendation: Recommendation, facts: Facts) -> str:
+    """One sentence that says why, in words (``Recommendation.why``)."""
+    target, at = recommendation.target, facts.at
+    if target.kind == TargetKind.STRUCTURE:
+        place = next(p for p in facts.places if p.id == target.id)
+        # Nearest among its peers: the open ones when it is open.
+        peers = [
+            p.distance_km
+            for p in facts.places
+            if p.competence == place.competence and (p.open_now or not place.open_now)
+        ]
+        nearest = place.distance_km <= min(peers, default=place.distance_km)
+        if place.competence == Competence.NEED:
+            if nearest:
+                what = (
+                    _("le plus proche ouvert qui traite %(what)s")
+                    if place.open_now
+                    else _("le plus proche qui traite %(what)s")
+                )
+            else:
+                what = _("à %(km)s, traite %(what)s")
+            what = what % {
+                "what": wording.what_it_handles(facts.need),
+                "km": wording.km(place.distance_km),
+            }
+        else:
+            what = wording.competence(place, facts.need) + ", " + wording.km(place.distance_km)
+        if place.open_now:
+            reception = _("ouvert maintenant")
+        elif place.next_opening is not None:
+            reception = _("ouvre %(when)s") % {"when": wording.when(place.next_opening, at)}
+        else:
+            reception = _("horaires inconnus, à vérifier")
+        return f"{what}, {reception}"
+    if target.kind == TargetKind.ONLINE_SERVICE:
+        return _("le service officiel en ligne, ouvert à toute heure")
+    if target.kind in (TargetKind.PARTNER_SLOT, TargetKind.STAFF_SLOT, TargetKind.WORKSHOP):
+        return _("%(where)s, %(when)s") % {
+            "where": wording.at_site(target.site_name, target.distance_km or 0.0),
+            "when": wording.when(target.starts_at, at),
+        }
+    if recommendation.mode == Mode.ACT_FOR:
+        return _("ici et maintenant, avec le mandat Aidants Connect de la personne")
+    return _("ici et maintenant : la personne fait la démarche, vous la guidez")
+
+
 def _unmet_reasons(facts: Facts, excluded: list[Excluded]) -> list[str]:
     reasons = []
     if not facts.places:
@@ -966,5 +1023,4 @@ __all__ = [
     "TargetKind",
     "orient",
     "rank",
-    "resolve_need",
 ]

@@ -9,6 +9,7 @@ instead of giving an unstyled slip. The QR codes are inline SVG, nothing to fetc
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -61,3 +62,20 @@ def render_pdf(html: str) -> bytes:
     """The PDF of a standalone slip document (its stylesheet linked with ``static``)."""
     fetcher = StaticFilesFetcher(fail_on_errors=True)
     return HTML(string=html, base_url=base_url(), url_fetcher=fetcher).write_pdf()
+
+
+# Denser and denser type, until the slip fits one sheet: a second sheet gets lost.
+DENSITIES = ("", "dense", "denser")
+
+
+def render_one_sheet(render_html: Callable[[str], str]) -> bytes:
+    """The PDF of the slip on one sheet: ``render_html(density)`` is rendered at each
+    density in turn (``slip--dense``…) until it fits; the densest otherwise."""
+    fetcher = StaticFilesFetcher(fail_on_errors=True)
+    document = None
+    for density in DENSITIES:
+        html = HTML(string=render_html(density), base_url=base_url(), url_fetcher=fetcher)
+        document = html.render()
+        if len(document.pages) <= 1:
+            break
+    return document.write_pdf()

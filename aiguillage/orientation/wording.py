@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlsplit
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from aiguillage.catalog.models import Sensitivity
+from aiguillage.core import french
 from aiguillage.orientation.facts import Competence, NeedFacts, PlaceFacts
 from aiguillage.orientation.situation import Lack, Situation, Support
 
@@ -28,20 +29,23 @@ def km(distance: float) -> str:
 
 
 def at_site(name: str, distance: float) -> str:
-    """ "à Médiathèque X (2,3 km)", without a distance when it is here (under 100 m)."""
+    """ "à la médiathèque X (2,3 km)", without a distance when it is here (under 100 m)."""
     if distance < 0.1:
-        return _("à %(site)s") % {"site": name}
-    return _("à %(site)s (%(km)s)") % {"site": name, "km": km(distance)}
+        return french.at_site(name)
+    return _("%(at_site)s (%(km)s)") % {"at_site": french.at_site(name), "km": km(distance)}
 
 
 def when(moment: datetime.datetime, now: datetime.datetime) -> str:
-    """ "aujourd'hui à 14:00", "demain à 09:30", "mardi 3 décembre à 14:00"."""
-    time = formats.time_format(moment, "H:i")
+    """ "aujourd'hui à 14 h", "demain à 9 h 30", "mardi 3 décembre à 14 h" (the year
+    when it is not this year's)."""
+    moment = timezone.localtime(moment)
+    time = french.hour_minute(moment)
     if moment.date() == now.date():
         return _("aujourd'hui à %(time)s") % {"time": time}
     if moment.date() == now.date() + datetime.timedelta(days=1):
         return _("demain à %(time)s") % {"time": time}
-    return _("%(day)s à %(time)s") % {"day": formats.date_format(moment, "l j F"), "time": time}
+    day = french.weekday_day_month(moment, now)
+    return _("%(day)s à %(time)s") % {"day": day, "time": time}
 
 
 def day(value: datetime.date, today: datetime.date) -> str:
@@ -59,6 +63,13 @@ def domain(url: str) -> str:
 
 def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
+
+
+def what_it_handles(need: NeedFacts) -> str:
+    """ "les démarches CAF", or the démarche itself when no operator is known."""
+    if need.operators:
+        return _("les démarches %(operators)s") % {"operators": ", ".join(need.operators)}
+    return _("« %(need)s »") % {"need": need.name}
 
 
 def competence(place: PlaceFacts, need: NeedFacts) -> str:

@@ -106,3 +106,9 @@ def catalog(transactional_db):
     if not Theme.objects.exists():
         migration = importlib.import_module("aiguillage.catalog.migrations.0002_seed_catalog")
         migration.load_catalog(apps, None)
+        # The catalog's later data migrations, in order (online-only démarches, the
+        # first-time variant).
+        later = importlib.import_module(
+            "aiguillage.catalog.migrations.0003_online_only_and_first_time"
+        )
+        later.load(apps, None)

@@ -117,6 +117,9 @@ class TestRsaTodayAtHalfPastFive:
     def test_unknown_hours_are_said_to_check_and_block_nothing(self, result):
         ccas = next(r for r in result.recommendations if "CCAS" in r.target.name)
         assert any("Horaires inconnus" in w for w in ccas.warnings)
+        assert ccas.why.endswith("horaires inconnus, à vérifier")
+        permanence = next(r for r in result.recommendations if r.mode == Mode.PARTNER_ON_SITE)
+        assert permanence.why.startswith("à la médiathèque des Tisserands, demain à ")
         act_for = next(r for r in result.recommendations if r.mode == Mode.ACT_FOR)
         assert "Horaires inconnus, à vérifier" in " ".join(act_for.reasons)
 
@@ -130,6 +133,9 @@ def test_rsa_at_ten_on_a_weekday_without_deadline_orients_first(demo):
     # permanence at the library (where the same advisers receive).
     assert {r.mode for r in result.recommendations[:2]} <= {Mode.ORIENT, Mode.PARTNER_ON_SITE}
     assert places(result)[0] == "France services Lodévois et Larzac"
+    france_services = next(r for r in result.recommendations if r.target.kind == "structure")
+    assert france_services.why.startswith("le plus proche ouvert qui traite les démarches CAF")
+    assert france_services.why.endswith("ouvert maintenant")
     assert Mode.ACCOMPANY not in modes(result) and Mode.ACT_FOR not in modes(result)
     why = excluded(result, Mode.ACCOMPANY)
     assert "France services Lodévois et Larzac" in why

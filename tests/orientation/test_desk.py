@@ -5,11 +5,17 @@ import re
 import pytest
 from django.urls import reverse
 
+from aiguillage.accounts.models import Role
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.orientation.models import Channel, Interaction, Mode, Outcome
 from tests.accounts.factories import HabilitationFactory, MembershipFactory
-from tests.agenda.factories import UpcomingPermanenceFactory, UpcomingWorkshopFactory, in_days
+from tests.agenda.factories import (
+    UpcomingPermanenceFactory,
+    UpcomingStaffPermanenceFactory,
+    UpcomingWorkshopFactory,
+    in_days,
+)
 from tests.core.factories import SiteFactory
 from tests.directory.factories import StructureFactory
 
@@ -89,8 +95,10 @@ def test_typing_the_need_shows_explained_propositions(client, network, site, caf
     assert "Orienter vers Agence CAF de Lodève" in page
     assert "Agence CAF de Lodève, 2,0 km" in page or "Agence CAF de Lodève, 2 km" in page
     assert 'href="tel:04 67 11 22 33"' in page
-    # What was typed never lands in a link, a form action or a carried hidden field.
-    carried = re.findall(r'<input type="hidden" name="[^"]+" value="([^"]*)"', page)
+    # What was typed never lands in a link, a form action or a field carried to the
+    # actions that record (book, register, close); only the search's own choices post
+    # it back to the search, so that choosing keeps the words in the box.
+    carried = re.findall(r'<input type="hidden" name="(?!q")[^"]+" value="([^"]*)"', page)
     for url in re.findall(r'(?:href|action)="([^"]*)"', page) + carried:
         assert not any(typed in url for typed in ("caf rsa", "caf+rsa", "caf%20rsa"))
 
@@ -265,3 +273,44 @@ def test_desk_queries_do_not_grow_with_the_directory(
         StructureFactory(latitude=LAT + index * KM, longitude=LON, covered_needs=[rsa])
     with django_assert_max_num_queries(40):
         client.post(desk_url(network), {"q": "rsa", "site": site.slug})
+
+
+def test_choosing_another_need_keeps_the_typed_words(client, network, site, caf, librarian):
+    page = client.post(desk_url(network), {"q": "impots", "site": site.slug}).text
+    assert '<input type="hidden" name="q" value="impots">' in page
+    choice = re.search(r'name="need" value="([a-z-]+)"', page).group(1)
+    again = client.post(desk_url(network), {"q": "impots", "need": choice, "site": site.slug})
+    assert 'value="impots"' in again.text
+
+
+def test_close_needs_are_asked_and_nothing_found_shows_the_themes(
+    client, network, site, caf, librarian
+):
+    page = client.post(desk_url(network), {"q": "declar", "site": site.slug}).text
+    assert "Deux démarches sont proches. Laquelle ?" in page
+    nothing = client.post(desk_url(network), {"q": "zzqx wvv", "site": site.slug}).text
+    assert "choisissez la démarche dans son thème" in nothing
+    assert "Argent - Impôts - Consommation" in nothing
+    assert 'value="declarer-ses-revenus"' in nothing
+
+
+def test_the_desk_opens_on_the_site_of_the_members_next_permanence(client, network, site):
+    other = SiteFactory(network=network, name="Bibliothèque du Larzac")
+    mediator = MembershipFactory(network=network, role=Role.DIGITAL_MEDIATOR)
+    UpcomingStaffPermanenceFactory(site=other, staff=mediator)
+    client.force_login(mediator.user)
+    page = client.get(desk_url(network)).text
+    assert f'<option value="{other.slug}" selected>' in page
+    # The directory searches from the site the desk works at, without asking.
+    client.post(desk_url(network), {"q": "rsa", "site": other.slug})
+    found = client.get(reverse("directory:search", args=[network.slug]), {"need": ""})
+    assert "Choisissez un site" not in found.text
+
+
+def test_the_close_form_offers_only_what_this_member_may_do(client, network, site, rsa):
+    librarian = MembershipFactory(network=network, role=Role.LIBRARIAN)  # no habilitation
+    client.force_login(librarian.user)
+    StructureFactory(latitude=LAT, longitude=LON, covered_needs=[rsa], opening_hours="24/7")
+    page = client.post(desk_url(network), {"q": "rsa", "site": site.slug}).text
+    assert 'value="done_for"' not in page and 'value="accompanied"' not in page
+    assert 'name="mandate_reference"' not in page

@@ -138,7 +138,7 @@ def test_a_person_who_cannot_use_a_computer_and_needs_the_caf(network, site):
     assert first.target.kind == TargetKind.PARTNER_SLOT
     assert Action.BOOK in first.actions
     assert first.score.autonomy == 1.0
-    assert "Permanence CAF, à Médiathèque de Lodève" in first.reasons[0]
+    assert "Permanence CAF, à la médiathèque de Lodève" in first.reasons[0]
     assert "Agence CAF de Lodève" in [r.target.name for r in by_kind(result, "structure")]
 
 

@@ -518,3 +518,50 @@ def test_phones_read_the_french_way():
     assert display_phone("+262262123456") == "+262 262 12 34 56"
     assert display_phone("3939") == "3939"
     assert display_phone("") == ""
+
+
+@needs_pdftotext
+class TestOnePage:
+    """Every kind of slip fits one sheet, in A5 and in A4, booked or not (issue 14,
+    section 5): a slip on two sheets gets its second sheet lost at the desk."""
+
+    @pytest.fixture
+    def targets(self, site, structure, taxes, member):
+        partner = UpcomingPermanenceFactory(
+            site=site, title="Permanence impôts : aide à la déclaration", structure=structure
+        )
+        partner.needs.set([taxes])
+        slots = list(partner.slots.order_by("starts_at")[:2])
+        booked = slots[1]
+        book_slot(slot=booked, visitor=VISITOR, need=taxes, channel=Channel.DESK,
+                  now=timezone.now(), by=member.user)  # fmt: skip
+        staff = UpcomingPermanenceFactory(
+            site=site, kind="staff", structure=None, staff=member, title="Rendez-vous numérique"
+        )
+        workshop = UpcomingWorkshopFactory(
+            site=site, title="Déclarer ses revenus en ligne, pas à pas",
+            sessions=[timezone.now() + datetime.timedelta(days=d) for d in (7, 14, 21)],
+        )  # fmt: skip
+        workshop.needs.set([taxes])
+        return {
+            "structure": {"kind": "structure", "id": structure.pk},
+            "online_service": {"kind": "online_service"},
+            "partner_slot": {"kind": "partner_slot", "id": slots[0].pk},
+            "partner_slot_booked": {"kind": "partner_slot", "id": booked.pk, "booked": "1"},
+            "staff_slot": {"kind": "staff_slot", "id": staff.slots.first().pk},
+            "workshop": {"kind": "workshop", "id": workshop.pk},
+        }
+
+    @pytest.mark.parametrize("paper", ["a5", "a4"])
+    @pytest.mark.parametrize(
+        "which",
+        ["structure", "online_service", "partner_slot", "partner_slot_booked", "staff_slot",
+         "workshop"],
+    )  # fmt: skip
+    def test_one_sheet(self, client, member, targets, which, paper):
+        response = get_pdf(client, member, need=TAXES, site="lunel", format=paper,
+                           **targets[which])  # fmt: skip
+        assert response.status_code == 200
+        pages, size = pdf_pages(response.content)
+        assert size == ("148 x 210" if paper == "a5" else "210 x 297")
+        assert pages == 1, f"{which} on {paper}: {pages} pages"

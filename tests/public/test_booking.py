@@ -257,3 +257,18 @@ class TestBookOnline:
         assert 'value="awa@exemple.fr"' in page and 'value="peul"' in page
         assert not Appointment.objects.exists()
         assert Slot.objects.get(pk=slot.pk).booked == 0
+
+
+def test_the_confirmation_page_and_message_say_what_to_bring(
+    client, permanence, django_capture_on_commit_callbacks
+):
+    caf = Need.objects.get(slug="demander-rsa")
+    permanence.needs.set([caf])
+    slot = first_slot(permanence)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/p/pic/creneaux/{slot.pk}/reserver/", {**AWA, "need": caf.pk})
+    (message,) = mail.outbox
+    assert "À apporter :" in message.body
+    assert "- Relevé d'identité bancaire (RIB)" in message.body
+    page = text(client.get(response["Location"]))
+    assert "À apporter" in page and "Relevé d&#x27;identité bancaire (RIB)" in page

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from aiguillage.core.decorators import network_view
 from aiguillage.core.opening import describe_opening_hours
 from aiguillage.core.permissions import Action
+from aiguillage.core.selectors import working_site
 from aiguillage.directory.forms import DirectorySearchForm
 from aiguillage.directory.selectors import find_communes, nearest_structures
 from aiguillage.directory.vocabularies import RECEPTION_MODE_LABELS
@@ -20,10 +21,15 @@ RESULTS_SHOWN = 30
 
 @network_view(action=Action.DIRECTORY_VIEW)
 def directory_search(request, network) -> HttpResponse:
-    form = DirectorySearchForm(request.GET or None, network=network)
+    here = working_site(request, network)  # the desk's site: searched from without asking
+    form = DirectorySearchForm(
+        request.GET or None, network=network, initial={"site": here.pk} if here else None
+    )
     context = {"network": network, "form": form, "results": None, "origin": None}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        if data["site"] is None and not data["commune"] and here is not None:
+            data["site"] = here
         origin, point, communes = None, None, []
         if data["site"] is not None and data["site"].latitude is not None:
             origin = data["site"].name

@@ -25,27 +25,25 @@ from aiguillage.agenda.forms import DeskBookingForm
 from aiguillage.agenda.models import PermanenceKind
 from aiguillage.agenda.views.common import book_at_desk, or_404, register_at_desk
 from aiguillage.agenda.visitor_form import VisitorForm
+from aiguillage.catalog.models import Need
+from aiguillage.catalog.selectors import themes_with_needs
 from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
 from aiguillage.core.permissions import Action
+from aiguillage.core.selectors import remember_working_site, working_site
 from aiguillage.directory.models import Structure
 from aiguillage.orientation.engine import Orientation, TargetKind, orient
 from aiguillage.orientation.forms.desk import CONVERSATION_PREFIX, DeskForm, conversation_form
 from aiguillage.orientation.interactions import record_interaction
-from aiguillage.orientation.models import Outcome
-
-SITE_SESSION_KEY = "orientation_site"
+from aiguillage.orientation.models import Mode, Outcome
 
 
 def _remembered_site(request, network: Network) -> Site | None:
-    slug = request.session.get(SITE_SESSION_KEY, {}).get(network.slug)
-    return network.sites.filter(slug=slug, is_active=True).first() if slug else None
-
-
-def _remember_site(request, network: Network, site: Site) -> None:
-    remembered = dict(request.session.get(SITE_SESSION_KEY, {}))
-    remembered[network.slug] = site.slug
-    request.session[SITE_SESSION_KEY] = remembered
+    """The site the member chose last, else the site of their next permanence."""
+    site = working_site(request, network)
+    if site is None and request.membership is not None:
+        site = staff_selectors.next_site_of(request.membership, timezone.now())
+    return site
 
 
 def _conversation(form: DeskForm, result: Orientation | None, opened: int) -> list[tuple]:
@@ -75,7 +73,7 @@ def _desk_context(request, network: Network, form: DeskForm, **extra) -> dict:
     opened = now
     if form.is_bound and form.is_valid():
         site = form.chosen_site
-        _remember_site(request, network, site)
+        remember_working_site(request, network, site)
         need = form.chosen_need
         query = form.cleaned_data["q"]
         opened = form.cleaned_data["opened"] or now
@@ -111,10 +109,34 @@ def _desk_context(request, network: Network, form: DeskForm, **extra) -> dict:
         "conversation": conversation,
         "opened": opened,
         "structures": structures,
-        "outcomes": Outcome.choices,
+        "outcomes": _outcomes(result),
+        "themes": themes_with_needs() if result is not None and result.need is None else (),
         "nav_section": "desk",
+        # The close form's state after a refused close (none at first).
+        "close_errors": (),
+        "mandate_errors": (),
+        "close_outcome": "",
+        "mandate_reference": "",
+        "mandate_from": "",
         **extra,
     }
+
+
+# What the desk itself does: offered to close with only when proposed to this member.
+LIBRARY_OUTCOMES = {Outcome.ACCOMPANIED: Mode.ACCOMPANY, Outcome.DONE_FOR: Mode.ACT_FOR}
+# The mandate reference's own errors go next to its field, not in the banner.
+MANDATE_ERRORS = {"mandate_required", "mandate_format", "mandate_not_needed"}
+
+
+def _outcomes(result: Orientation | None) -> list[tuple[str, str]]:
+    """The outcomes this member may choose: "accompanied" and "done for" only when the
+    desk proposed them to this member (the charter, the role, the habilitation)."""
+    offered = set(result.modes_proposed) if result is not None else set()
+    return [
+        (value, label)
+        for value, label in Outcome.choices
+        if value not in LIBRARY_OUTCOMES or LIBRARY_OUTCOMES[value] in offered
+    ]
 
 
 def _render_desk(request, network: Network, form: DeskForm, **extra) -> HttpResponse:
@@ -173,13 +195,23 @@ def desk_close(request, network) -> HttpResponse:
             mandate_reference=mandate_reference,
         )
     except ValidationError as error:
+        mandate = [
+            message
+            for item in error.error_list
+            if item.code in MANDATE_ERRORS or str(item.code).startswith("sensitive")
+            for message in item.messages
+        ]
+        others = [m for m in error.messages if m not in mandate]
         return _desk_again(
             request,
             network,
             conversation,
-            close_errors=error.messages,
+            close_errors=others,
+            mandate_errors=mandate,
             close_outcome=outcome,
+            # What was typed comes back to the field it was typed in, and nowhere else.
             mandate_reference=mandate_reference,
+            mandate_from="card" if request.POST.get("from") == "card" else "close",
         )
     messages.success(
         request,
@@ -315,6 +347,7 @@ def desk_done(request, network) -> HttpResponse:
     if kind != TargetKind.WORKSHOP:
         query["booked"] = 1  # the slip then says "your appointment", with its time
     slip_query = urlencode(query)
+    need = Need.objects.active().filter(slug=query["need"]).first() if query["need"] else None
     return render(
         request,
         "orientation/desk/done.html",
@@ -322,6 +355,9 @@ def desk_done(request, network) -> HttpResponse:
             "network": network,
             "kind": kind,
             "target": target,
+            "starts_at": target.starts_at,
+            "site_name": target.site.name,
+            "documents": need.documents if need is not None else [],
             "slip_query": slip_query,
             "nav_section": "desk",
         },

@@ -140,18 +140,25 @@ def slip(request, network: Network) -> HttpResponse:
         "a4_url": f"{page}?{query.params(format='a4')}",
         "pdf_url": f"{reverse('orientation:slip_pdf', args=[network.slug])}?{query.params()}",
     }
-    context = {"slip": _slip(query, network), "paper": query.paper, "toolbar": toolbar}
+    context = {
+        "slip": _slip(query, network),
+        "paper": query.paper,
+        "toolbar": toolbar,
+        "density": "",
+    }
     return _private(render(request, TEMPLATE, context))
 
 
 @network_view(action=Action.ORIENTATION_SLIP)
 def slip_pdf(request, network: Network) -> HttpResponse:
     # WeasyPrint (and its pango) loads only when a PDF is asked for, not with the URLs.
-    from aiguillage.orientation.slip_pdf import render_pdf
+    from aiguillage.orientation.slip_pdf import render_one_sheet
 
     query = read_query(request.GET, network)
     context = {"slip": _slip(query, network), "paper": query.paper, "toolbar": None}
-    pdf = render_pdf(render_to_string(TEMPLATE, context, request=request))
+    pdf = render_one_sheet(
+        lambda density: render_to_string(TEMPLATE, {**context, "density": density}, request=request)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{PDF_FILENAME}"'
     return _private(response)

@@ -114,6 +114,8 @@ def _context(network, booking, now) -> dict:
         "may_cancel": _may_cancel(booking, now),
         "may_move": _movable_permanence(booking, now) is not None,
         "has_calendar": _has_a_date(booking),
+        # What to bring: the démarche's own list, as the confirmation message says it.
+        "documents": list(booking.need.documents or []) if appointment and booking.need else [],
     }
 
 

@@ -608,6 +608,6 @@ def orientation_slip(request, network) -> HttpResponse:
         raise Http404("No such target in this network.") from None
     except SlipError:
         raise BadRequest("This slip cannot be made.") from None
-    context = {"slip": slip, "paper": target.paper, "toolbar": None}
+    context = {"slip": slip, "paper": target.paper, "toolbar": None, "density": ""}
     response = render(request, SLIP_TEMPLATE, context)
     return private_page(response)
