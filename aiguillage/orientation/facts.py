@@ -26,6 +26,7 @@ from aiguillage.agenda.models import (
     Workshop,
 )
 from aiguillage.catalog.models import Need
+from aiguillage.catalog.texts import catalog_text, catalog_texts
 from aiguillage.core.geo import haversine_km
 from aiguillage.core.models import Network, Site
 from aiguillage.core.opening import describe_opening_hours
@@ -99,16 +100,16 @@ class NeedFacts:
         return cls(
             id=need.pk,
             slug=need.slug,
-            name=need.name,
+            name=catalog_text(need.name),
             theme_id=need.theme_id,
-            theme_name=need.theme.name,
+            theme_name=catalog_text(need.theme.name),
             sensitivity=need.sensitivity,
             operators=tuple(o.short_name or o.name for o in need.operators.all()),
             online_service_url=need.online_service_url,
             requires_email=need.requires_email,
             requires_franceconnect=need.requires_franceconnect,
             requires_scan=need.requires_scan,
-            documents=tuple(need.documents or ()),
+            documents=catalog_texts(need.documents or ()),
             has_counter=need.has_counter,
         )
 

@@ -36,6 +36,7 @@ from aiguillage.agenda.models import (
     WorkshopStatus,
 )
 from aiguillage.catalog.models import Need
+from aiguillage.catalog.texts import catalog_text, catalog_texts
 from aiguillage.core.models import Network, Site
 from aiguillage.directory.models import Commune, Structure
 from aiguillage.orientation import wording
@@ -321,7 +322,7 @@ def build_slip(
     return Slip(
         kind=target_kind,
         title=target.title,
-        need_name=need.name if need is not None else "",
+        need_name=catalog_text(need.name) if need is not None else "",
         place_name=target.place_name,
         address=target.address,
         distance=target.distance,
@@ -334,7 +335,7 @@ def build_slip(
         when=target.when,
         booked=booked and target_kind in SLOT_KINDS,
         reception=target.reception,
-        documents=tuple(need.documents or ()) if need is not None else (),
+        documents=catalog_texts(need.documents or ()) if need is not None else (),
         prepare=_prepare(need),
         online=online,
         links=target.links,

@@ -43,6 +43,18 @@ class TestImportCommunes:
         assert paris1.kind == CommuneKind.ARRONDISSEMENT and paris1.parent_insee_code == "75056"
         assert Commune.objects.get(insee_code="34142").population == 7523
 
+    def test_the_name_keeps_its_article_when_the_file_has_both(self, tmp_path):
+        """communes-2024.csv has "Caylar" and, beside it, "Le Caylar": the pages write
+        "près du Caylar" from the name with its article."""
+        text = (
+            "insee_com,commune,commune_article,code_postal,commune_type,lat,lng\n"
+            "34064,Caylar,Le Caylar,34520,COM,43.8636,3.3181\n"
+            "34142,Lodève,Lodève,34700,COM,43.7317,3.3194\n"
+        )
+        import_communes(write(tmp_path, text))
+        assert Commune.objects.get(insee_code="34064").name == "Le Caylar"
+        assert Commune.objects.get(insee_code="34142").name == "Lodève"
+
     def test_reimporting_the_same_file_changes_nothing(self, tmp_path):
         path = write(tmp_path, GOOD)
         import_communes(path)

@@ -565,3 +565,18 @@ class TestOnePage:
         pages, size = pdf_pages(response.content)
         assert size == ("148 x 210" if paper == "a5" else "210 x 297")
         assert pages == 1, f"{which} on {paper}: {pages} pages"
+
+
+def test_it_says_telephonez_only_with_a_number_to_call(client, network, taxes):
+    quiet_site = SiteFactory(network=network, name="Point lecture", slug="point", phone="")
+    member = MembershipFactory(network=network)
+    silent = StructureFactory(name="Espace numérique", phone="", covered_needs=[taxes])
+    page = flat(
+        get_slip(client, member, need=TAXES, kind="structure", id=silent.pk, site="point").text
+    )
+    assert "téléphonez" not in page.lower()
+    assert "repassez à la médiathèque avant d'y aller" in page
+    called = StructureFactory(name="France services", phone="+33467442460", covered_needs=[taxes])
+    page = flat(get_slip(client, member, need=TAXES, kind="structure", id=called.pk,
+                         site=quiet_site.slug).text)  # fmt: skip
+    assert "en cas de doute, téléphonez au 04 67 44 24 60." in page

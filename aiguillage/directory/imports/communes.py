@@ -28,7 +28,9 @@ from aiguillage.directory.models import (
 
 ALIASES = {
     "insee": ("code_insee", "insee_com", "code_commune_insee", "codgeo", "com"),
-    "name": ("nom", "commune", "nom_standard", "nom_commune", "libelle"),
+    # The name with its article first ("Le Caylar", not "Caylar"): the pages write
+    # "près du Caylar" from it (aiguillage/core/french.py).
+    "name": ("commune_article", "nom_standard", "nom", "commune", "nom_commune", "libelle"),
     "postcode": ("code_postal", "cp", "codepostal"),
     "latitude": ("lat", "latitude_centre", "latitude_mairie"),
     "longitude": ("lng", "lon", "long", "longitude_centre", "longitude_mairie"),

@@ -27,6 +27,7 @@ from aiguillage.agenda.views.common import book_at_desk, or_404, register_at_des
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.selectors import themes_with_needs
+from aiguillage.catalog.texts import catalog_texts
 from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
 from aiguillage.core.permissions import Action
@@ -357,7 +358,7 @@ def desk_done(request, network) -> HttpResponse:
             "target": target,
             "starts_at": target.starts_at,
             "site_name": target.site.name,
-            "documents": need.documents if need is not None else [],
+            "documents": catalog_texts(need.documents or ()) if need is not None else (),
             "slip_query": slip_query,
             "nav_section": "desk",
         },

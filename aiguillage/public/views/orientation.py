@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.search import SearchResult, choices, normalize
 from aiguillage.catalog.selectors import MAX_QUERY_LENGTH, search_needs
+from aiguillage.core.french import of_place
 from aiguillage.directory.models import Commune
 from aiguillage.directory.selectors import find_communes
 from aiguillage.orientation import wording
@@ -323,7 +324,7 @@ def _card(
     target = recommendation.target
     distance = ""
     if target.distance_km is not None and target.distance_km < NEAR_CENTRE_KM:
-        distance = _("Près du centre de %(commune)s") % {"commune": commune.name}
+        distance = _("Près du centre %(of_commune)s") % {"of_commune": of_place(commune.name)}
     elif target.distance_km is not None:
         distance = _("À %(distance)s de %(commune)s") % {
             "distance": wording.km(target.distance_km),
