@@ -14,6 +14,7 @@ from aiguillage.core.decorators import network_view
 from aiguillage.core.opening import describe_opening_hours
 from aiguillage.core.permissions import Action
 from aiguillage.core.selectors import get_site_of_network, networks_for_user, sites_of_network
+from aiguillage.core.week_hours import week_hours
 
 logger = logging.getLogger(__name__)
 
@@ -64,5 +65,6 @@ def site_detail(request, network, site_slug: str) -> HttpResponse:
             "network": network,
             "site": site,
             "opening": describe_opening_hours(site.opening_hours, now),
+            "week": week_hours(site.opening_hours, now.date()),
         },
     )

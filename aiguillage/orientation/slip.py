@@ -38,11 +38,11 @@ from aiguillage.agenda.models import (
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.texts import catalog_text, catalog_texts
 from aiguillage.core.models import Network, Site
+from aiguillage.core.week_hours import clock, week_hours
 from aiguillage.directory.models import Commune, Structure
 from aiguillage.orientation import wording
 from aiguillage.orientation.engine import TargetKind
 from aiguillage.orientation.facts import Origin
-from aiguillage.orientation.week_hours import clock, week_hours
 
 # The targets a slip can be printed for (the desk's "accompany now" needs none).
 SLIP_KINDS = (

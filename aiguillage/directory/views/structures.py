@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from aiguillage.core.decorators import network_view
 from aiguillage.core.opening import describe_opening_hours
 from aiguillage.core.permissions import Action, request_can
+from aiguillage.core.week_hours import week_hours
 from aiguillage.directory.forms import StructureForm
 from aiguillage.directory.models import Partnership, Structure
 from aiguillage.directory.selectors import get_structure
@@ -37,6 +38,7 @@ def structure_detail(request, network, structure_id: int) -> HttpResponse:
         "network": network,
         "structure": structure,
         "opening": describe_opening_hours(structure.opening_hours, now),
+        "week": week_hours(structure.opening_hours, now.date()),
         "modes": [RECEPTION_MODE_LABELS.get(m, m) for m in structure.reception_modes],
         "needs_by_theme": needs_by_theme,
         "partnership": partnership,

@@ -1,4 +1,5 @@
-"""A week of opening hours in words, one line per day or group of days, for the slip.
+"""A week of opening hours in words, one line per day or group of days (the slip, and
+the staff pages of a place or a site).
 
 "Du lundi au vendredi : 9 h", en dash, "12 h et 13 h 30", en dash, "17 h".
 

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from aiguillage.orientation.week_hours import clock, week_hours
+from aiguillage.core.week_hours import clock, week_hours
 
 WEDNESDAY = datetime.date(2026, 3, 4)
 DASH = "\N{EN DASH}"
