@@ -580,3 +580,17 @@ def test_it_says_telephonez_only_with_a_number_to_call(client, network, taxes):
     page = flat(get_slip(client, member, need=TAXES, kind="structure", id=called.pk,
                          site=quiet_site.slug).text)  # fmt: skip
     assert "en cas de doute, téléphonez au 04 67 44 24 60." in page
+
+
+def test_the_english_slip_says_the_catalog_in_english_too(client, member, structure, settings):
+    """A slip handed to someone who does not read French: the démarche and what to
+    bring are in English, not only the labels around them."""
+    client.force_login(member.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = flat(
+        client.get(slip_url(member.network, need=TAXES, kind="structure", id=structure.pk)).text
+    )
+    assert "Declare your income" in page
+    assert "Tax number (on the tax notice)" in page
+    assert "Déclarer ses revenus" not in page
+    assert "Numéro fiscal" not in page
