@@ -85,7 +85,7 @@ def test_staff_read_the_hours_in_words_like_the_public(client, librarian):
     structure = StructureFactory(opening_hours="Mo-Fr 09:00-12:00,13:30-17:00; PH off")
     client.force_login(librarian.user)
     html = client.get(url("structure_detail", librarian, structure_id=structure.pk)).text
-    assert "Du lundi au vendredi : 9 h – 12 h et 13 h 30 – 17 h" in html
+    assert "Du lundi au vendredi : 9 h \u2013 12 h et 13 h 30 \u2013 17 h" in html
     assert "Fermé les jours fériés." in html
     assert "<code>Mo-Fr 09:00-12:00,13:30-17:00; PH off</code>" in html  # under its summary
 
