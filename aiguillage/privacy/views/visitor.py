@@ -70,13 +70,11 @@ def _booking_context(network, booking, token: str, found: Holdings) -> dict:
 
 
 def _own(network, booking, *, kind: str) -> Holdings:
+    """A manage link's look at its own booking (journaled by ``rights.access``)."""
     return rights.access(
-        network=network,
-        contact_key=booking.contact_key,
-        origin=Origin.VISITOR_LINK,
-        kind=kind,
-        booking=booking,
-    )
+        network=network, contact_key=booking.contact_key, origin=Origin.VISITOR_LINK,
+        kind=kind, booking=booking,
+    )  # fmt: skip
 
 
 @public_view
@@ -221,12 +219,9 @@ def _contact_context(network, grant: str, proof: ContactProof, found: Holdings) 
 
 
 def _all(network, proof: ContactProof, *, kind: str) -> Holdings:
-    return rights.access(
-        network=network,
-        contact_key=proof.contact_key,
-        origin=Origin.VISITOR_PROOF,
-        kind=kind,
-    )
+    """A proven contact's look at everything held under it."""
+    origin = Origin.VISITOR_PROOF
+    return rights.access(network=network, contact_key=proof.contact_key, origin=origin, kind=kind)
 
 
 @public_view
