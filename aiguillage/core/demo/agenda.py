@@ -43,7 +43,14 @@ PEOPLE = [
 ]  # fmt: skip
 
 
+# Booked at the desk with a first name only: no e-mail, no mobile phone (the slip is
+# their confirmation), as many of the people the desk receives.
+WITHOUT_CONTACT = frozenset({"Yanis"})
+
+
 def visitor(first_name: str) -> Visitor:
+    if first_name in WITHOUT_CONTACT:
+        return Visitor(first_name=first_name)
     return Visitor(
         first_name=first_name,
         email=f"{first_name.lower().replace('é', 'e')}@example.org",
@@ -81,7 +88,11 @@ def _permanences(today: datetime.date) -> list[dict]:
                 "s-inscrire-france-travail",
                 "demander-aide-logement",
             ],
-            "book": [("Alex", "demander-rsa"), ("Lou", "creer-compte-ameli")],
+            "book": [
+                ("Alex", "demander-rsa"),
+                ("Lou", "creer-compte-ameli"),
+                ("Yanis", "demander-rsa"),
+            ],
         },
         {
             "title": "Impôts : aide à la déclaration de revenus",
