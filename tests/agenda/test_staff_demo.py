@@ -45,7 +45,8 @@ def test_the_demo_has_partner_staff_walk_in_and_tax_campaign_permanences():
     mediator = permanences["Rendez-vous numérique avec Inès"]
     assert mediator.kind == PermanenceKind.STAFF and mediator.staff.role == "digital_mediator"
     assert permanences["Accueil numérique sans rendez-vous"].walk_in
-    assert Appointment.objects.filter(network=network).count() == 5  # Yanis, a first name only, among them
+    # Five at the desk, Yanis (a first name only) among them.
+    assert Appointment.objects.filter(network=network).count() == 5
 
 
 def test_a_month_of_workshops_some_full_with_a_waiting_list():
