@@ -19,6 +19,7 @@ from aiguillage.agenda.services.appointments import book_slot, cancel_appointmen
 from aiguillage.agenda.services.permanences import cancel_occurrence, materialise
 from aiguillage.agenda.services.workshops import cancel_registration, register
 from aiguillage.agenda.sms import MemoryBackend
+from aiguillage.core.french import weekday_day_month
 from tests.agenda.factories import PermanenceFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,10 @@ def test_booking_confirmation_email_has_calendar_file_and_manage_link(
     message = mail.outbox[0]
     assert message.to == ["rose@exemple.fr"]
     assert "Bonjour Rose" in message.body
-    assert "mardi 1 décembre 2026" in message.body
-    assert "de 09:00 à 09:30" in message.body
+    # "mardi 1er décembre", with the year when it is not this year's.
+    assert weekday_day_month(datetime.date(2026, 12, 1)) in message.body
+    assert weekday_day_month(datetime.date(2026, 12, 1)).startswith("mardi 1er décembre")
+    assert "de 9 h à 9 h 30" in message.body
     link = next(w for w in message.body.split() if w.startswith("https://agenda.example.org/p/"))
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert read_manage_token(token, "appointment") == (appointment.pk, appointment.manage_key)
@@ -224,8 +227,8 @@ def test_moved_appointment_one_message_strikes_out_the_old_time(
         notify.appointment_moved(old, new)
     (message,) = mail.outbox
     assert message.subject.startswith("Nouvel horaire")
-    assert "de 09:30 à 10:00" in message.body
-    assert "(mardi 1 décembre à 09:00) est libéré" in message.body
+    assert "de 9 h 30 à 10 h" in message.body
+    assert f"({weekday_day_month(datetime.date(2026, 12, 1))} à 9 h) est libéré" in message.body
     by_uid = {str(e["UID"]): e for e in events(message.attachments[0])}
     assert by_uid[f"appointment-{old.pk}@agenda.example.org"]["STATUS"] == "CANCELLED"
     assert by_uid[f"appointment-{new.pk}@agenda.example.org"]["STATUS"] == "CONFIRMED"
