@@ -70,6 +70,12 @@ class RecommendationOut(Schema):
     mode_label: str = Field(description="The mode in words, in the request's language.")
     target: TargetOut
     title: str
+    why: str = Field(
+        description=(
+            'Why, in one sentence and in words ("le plus proche ouvert qui traite les '
+            'démarches CAF, ouvert maintenant"); the reasons and the score say the rest.'
+        )
+    )
     reasons: list[str]
     warnings: list[str]
     actions: list[str] = Field(

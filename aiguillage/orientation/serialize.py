@@ -48,6 +48,7 @@ def recommendation_to_dict(recommendation: Recommendation) -> dict[str, Any]:
         "mode_label": recommendation.mode_label,
         "target": target_to_dict(recommendation.target),
         "title": recommendation.title,
+        "why": recommendation.why,
         "reasons": list(recommendation.reasons),
         "warnings": list(recommendation.warnings),
         "actions": list(recommendation.actions),

@@ -415,7 +415,10 @@ def _bookings(kept: PrivacySettings, viewers: list[str]) -> Processing:
         people=(_("Personnes qui prennent un rendez-vous ou s'inscrivent à un atelier"),),
         data=(
             _("Prénom ou pseudonyme"),
-            _("Adresse e-mail ou numéro de téléphone (l'un des deux suffit)"),
+            _(
+                "Adresse e-mail ou numéro de téléphone (l'un des deux suffit en ligne ; à "
+                "l'accueil, un prénom suffit)"
+            ),
             _("Accord pour les rappels, langue souhaitée"),
             _("Besoins d'accessibilité, si la personne en donne"),
             _("Démarche, date, lieu, état de la réservation, présence"),
@@ -436,9 +439,16 @@ def _bookings(kept: PrivacySettings, viewers: list[str]) -> Processing:
             _("Réservation annulée : effacée %(days)s après l'annulation")
             % {"days": _days(kept.cancelled_days)},
             _("Ensuite, la réservation reste sans nom ni coordonnées, pour les statistiques"),
+            _(
+                "Lien à usage unique envoyé pour voir toutes ses données : effacé dès qu'il "
+                "ne peut plus servir (30 minutes pour l'ouvrir, 30 minutes d'accès)"
+            ),
         ),
         measures=(
-            _("La personne voit et efface ses données elle-même, par le lien de sa réservation."),
+            _(
+                "La personne voit et efface une réservation par son lien, et toutes ses "
+                "données par un lien à usage unique envoyé à son e-mail ou à son portable."
+            ),
             _("Chaque consultation ou export de coordonnées par l'équipe est journalisé."),
         ),
     )

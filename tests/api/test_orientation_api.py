@@ -85,7 +85,8 @@ def test_the_documented_shape(client, scene):
     assert answer["unmet"] is False
     for recommendation in answer["recommendations"]:
         assert set(recommendation) == {
-            "mode", "mode_label", "target", "title", "reasons", "warnings", "actions", "score",
+            "mode", "mode_label", "target", "title", "why", "reasons", "warnings", "actions",
+            "score",
         }  # fmt: skip
         assert {"kind", "id", "name"} <= set(recommendation["target"])
         assert None not in recommendation["target"].values() or (
