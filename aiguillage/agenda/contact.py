@@ -69,6 +69,16 @@ def can_receive_texts(e164: str) -> bool:
     return phonenumbers.number_type(number) in TEXTABLE
 
 
+def message_channel(*, email: str, phone: str) -> str:
+    """How a message reaches this contact: "email" when there is one, else "sms" to a
+    mobile, else "" (a first name only, or a landline to call back)."""
+    if email:
+        return "email"
+    if phone and can_receive_texts(phone):
+        return "sms"
+    return ""
+
+
 def checked_visitor(visitor: Visitor, *, contact_required: bool = True) -> Visitor:
     """The visitor's contact normalised, or a ValidationError per field (dict).
 

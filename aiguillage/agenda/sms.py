@@ -103,12 +103,12 @@ def fit(render: Callable[[Mapping[str, str]], str], fields: Mapping[str, str]) -
         if longest is None or lengths[longest] <= MIN_FIELD:
             break
         lengths[longest] -= 1  # the longest loses a character, until they are even
-        cut = fields_cut(values, lengths)
+        cut = _cut(values, lengths)
         text = gsm7(render(cut))
     return text
 
 
-def fields_cut(values: Mapping[str, str], lengths: Mapping[str, int]) -> dict[str, str]:
+def _cut(values: Mapping[str, str], lengths: Mapping[str, int]) -> dict[str, str]:
     """Each value cut to its length, at a word's end when one is near."""
     cut = {}
     for name, value in values.items():

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
-from aiguillage.agenda.contact import can_receive_texts
+from aiguillage.agenda.contact import message_channel
 from aiguillage.agenda.messages import Kind, Message, compose
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.agenda.sms import send_sms
@@ -67,7 +67,8 @@ def send_notification(kind: str, pk: int, previous: int | None = None) -> str:
 
 
 def _deliver(booking: Appointment | Registration, message: Message) -> str:
-    if booking.email:
+    channel = message_channel(email=booking.email, phone=booking.phone)
+    if channel == "email":
         email = EmailMessage(
             subject=message.subject,
             body=message.body,
@@ -78,7 +79,6 @@ def _deliver(booking: Appointment | Registration, message: Message) -> str:
             email.attach("rendez-vous.ics", message.ics, "text/calendar; charset=utf-8")
         email.send()
         return "email"
-    if booking.phone and can_receive_texts(booking.phone):  # a landline is called back
+    if channel == "sms":  # a landline is called back, never sent a text
         send_sms(to=booking.phone, body=message.sms)
-        return "sms"
-    return ""
+    return channel

@@ -16,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from aiguillage.agenda.contact import Visitor, can_receive_texts, checked_visitor
+from aiguillage.agenda.contact import Visitor, checked_visitor, message_channel
 from aiguillage.privacy.validators import GUARDED, Guard, SensitiveDataFormMixin
 
 
@@ -101,8 +101,7 @@ class VisitorForm(SensitiveDataFormMixin, forms.Form):
             for field, messages in exc.message_dict.items():
                 self.add_error(field, messages)
             return cleaned
-        visitor = self.visitor
-        if visitor.consent_reminders and not visitor.email and not self.reachable_by_text:
+        if self.visitor.consent_reminders and self.no_message_can_be_sent:
             self.add_error(
                 "consent_reminders",
                 _(
@@ -111,11 +110,6 @@ class VisitorForm(SensitiveDataFormMixin, forms.Form):
                 ),
             )
         return cleaned
-
-    @property
-    def reachable_by_text(self) -> bool:
-        visitor = getattr(self, "visitor", None)
-        return bool(visitor and visitor.phone and can_receive_texts(visitor.phone))
 
     def confirmation_note(self) -> str:
         """How the person is told: what the desk's success message says."""
@@ -132,4 +126,4 @@ class VisitorForm(SensitiveDataFormMixin, forms.Form):
     def no_message_can_be_sent(self) -> bool:
         """Neither an e-mail nor a mobile phone: the slip is the only confirmation."""
         visitor = getattr(self, "visitor", None)
-        return bool(visitor and not visitor.email and not self.reachable_by_text)
+        return bool(visitor and not message_channel(email=visitor.email, phone=visitor.phone))

@@ -199,14 +199,6 @@ class Orientation:
         return sorted({r.mode for r in self.recommendations})
 
 
-def close_to(top_score: float, alternatives: tuple[SearchResult, ...]) -> tuple[SearchResult, ...]:
-    """The alternatives too close to the chosen need to choose for the person."""
-    if not alternatives:
-        return ()
-    best = SearchResult(slug="", name="", theme="", operators=(), score=top_score)
-    return tuple(choices([best, *alternatives])[1:])
-
-
 def first_time_variant(need: Need, situation: Situation) -> Need | None:
     """The first-time variant of the démarche when the desk says it is the first time
     (a first income declaration asks for other documents than the usual one)."""
@@ -243,7 +235,7 @@ def orient(
         results = search_needs(query, limit=4) if query.strip() else []
         need = Need.objects.for_search().filter(slug=results[0].slug).first() if results else None
         alternatives = tuple(results[1:])
-        close = close_to(results[0].score, alternatives) if results else ()
+        close = tuple(choices(results)[1:])
         if need is None:
             return Orientation(
                 need=None,

@@ -37,7 +37,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda.contact import can_receive_texts
+from aiguillage.agenda.contact import message_channel
 from aiguillage.agenda.links import absolute
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.agenda.sms import fit, send_sms
@@ -80,9 +80,10 @@ def destination(booking: Appointment | Registration) -> Destination | None:
     the e-mail when there is one, else the phone if it can receive a text), or None."""
     if booking.purged_at is not None or not booking.contact_key:
         return None
-    if booking.email:
+    channel = message_channel(email=booking.email, phone=booking.phone)
+    if channel == "email":
         return Destination(ProofChannel.EMAIL, _masked_email(booking.email))
-    if booking.phone and can_receive_texts(booking.phone):
+    if channel == "sms":
         return Destination(ProofChannel.SMS, _masked_phone(booking.phone))
     return None
 
