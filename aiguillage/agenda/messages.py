@@ -21,6 +21,7 @@ from django.template.loader import select_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aiguillage.agenda import rules
 from aiguillage.agenda.booking_ics import Period, booking_calendar
 from aiguillage.agenda.links import manage_url, short_manage_url
 from aiguillage.agenda.models import Appointment, Registration, RegistrationStatus
@@ -80,18 +81,6 @@ def _subject(kind: str, what: str, booking) -> str:
     return subjects[kind] % {"what": what}
 
 
-def _waiting_position(registration: Registration) -> int | None:
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = (
-        Registration.objects.filter(workshop_id=registration.workshop_id)
-        .waiting_in_order()
-        .values_list("pk", flat=True)
-    )
-    order = list(ahead)
-    return order.index(registration.pk) + 1 if registration.pk in order else None
-
-
 def _facts(booking: Appointment | Registration) -> tuple[dict, list[Period], str]:
     if isinstance(booking, Appointment):
         slot = booking.slot
@@ -130,7 +119,7 @@ def _facts(booking: Appointment | Registration) -> tuple[dict, list[Period], str
             "need": "",
             "documents": [],
             "reason": "",
-            "waiting_position": _waiting_position(booking),
+            "waiting_position": rules.waiting_position(booking),
             "waitlisted": booking.status == RegistrationStatus.WAITLISTED,
         },
         periods,

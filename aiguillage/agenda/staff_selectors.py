@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from aiguillage.accounts.models import Membership, User
+from aiguillage.agenda import rules
 from aiguillage.agenda.models import (
     Appointment,
     Attendance,
     CancelledBy,
+    Channel,
     Occurrence,
     OccurrenceStatus,
     Permanence,
@@ -240,16 +242,12 @@ def day_agenda(
     )
     rows = []
     for occurrence in occurrences:
-        scheduled = occurrence.status == OccurrenceStatus.SCHEDULED
         slots = [
             SlotRow(
                 slot=slot,
                 appointments=slot.holding,
-                bookable=scheduled
-                and slot.is_open
-                and slot.seats_left > 0
-                and slot.starts_at > now,
-                started=slot.starts_at <= now,
+                bookable=rules.can_book_slot(slot, channel=Channel.DESK, now=now),
+                started=rules.has_started(slot.starts_at, now),
             )
             for slot in occurrence.slots.all()
             if slot.is_open or slot.holding

@@ -38,18 +38,16 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
-from aiguillage.agenda import notify
+from aiguillage.agenda import notify, rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, manage_token, read_manage_token
 from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, manage_url
 from aiguillage.agenda.models import (
     Appointment,
-    AppointmentStatus,
     BookableBy,
     CancelledBy,
     Channel,
     Permanence,
     Registration,
-    RegistrationStatus,
     Slot,
     Workshop,
 )
@@ -58,6 +56,7 @@ from aiguillage.agenda.services.appointments import book_slot, cancel_appointmen
 from aiguillage.agenda.services.errors import (
     AgendaError,
     AlreadyBooked,
+    BookingPast,
     ClosedToThisChannel,
     WorkshopFull,
 )
@@ -92,10 +91,6 @@ class BadInput(Exception):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__(errors)
         self.errors = errors
-
-
-class BookingPast(AgendaError):
-    """The time of the booking has come: it can no longer be cancelled online."""
 
 
 def _conflict_code(exc: AgendaError) -> str:
@@ -280,9 +275,7 @@ def _bookable_online(
     found: list[Slot] = []
 
     def open_online(slot: Slot) -> bool:
-        return slot.starts_at - now >= datetime.timedelta(
-            hours=slot.permanence.booking_cutoff_hours
-        )
+        return slot.starts_at >= rules.online_cutoff(slot.permanence, now)
 
     if after < boundary:
         near_end = boundary if before is None else min(before, boundary)
@@ -512,20 +505,18 @@ def _booking(token: str) -> Appointment | Registration:
 
 
 def _cancel_appointment(appointment: Appointment, now: datetime.datetime) -> None:
-    if appointment.status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW) or (
-        appointment.status == AppointmentStatus.BOOKED and appointment.slot.starts_at <= now
-    ):
-        raise BookingPast(_("Ce rendez-vous est passé : il ne peut plus être annulé."))
+    refusal = rules.cancel_refusal(appointment, now=now)
+    if refusal is not None:
+        raise refusal
     cancelled = cancel_appointment(appointment=appointment, by=CancelledBy.VISITOR, now=now)
     if cancelled.cancelled_now:  # this request cancelled it (not an earlier one)
         notify.appointment_cancelled(cancelled)
 
 
 def _cancel_registration(registration: Registration, now: datetime.datetime) -> None:
-    if registration.status != RegistrationStatus.CANCELLED and (
-        registration.workshop.starts_at is not None and registration.workshop.starts_at <= now
-    ):
-        raise BookingPast(_("Cet atelier a commencé : l'inscription ne peut plus être annulée."))
+    refusal = rules.cancel_refusal(registration, now=now)
+    if refusal is not None:
+        raise refusal
     promoted = cancel_registration(registration=registration, by=CancelledBy.VISITOR, now=now)
     registration.refresh_from_db(fields=["status", "cancelled_at"])
     if registration.cancelled_now:  # this request cancelled it (not an earlier one)

@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from aiguillage.accounts.models import Membership
+from aiguillage.agenda import rules
 from aiguillage.agenda.models import (
     BookableBy,
     OccurrenceStatus,
@@ -356,11 +357,7 @@ def _slots(
     if not nearest:
         return []
     if public:
-        after = Q()
-        for permanence in nearest:
-            cutoff = at + datetime.timedelta(hours=permanence.booking_cutoff_hours)
-            after |= Q(permanence_id=permanence.pk, starts_at__gt=cutoff)
-        slots = Slot.objects.free().bookable_online().filter(after)
+        slots = Slot.objects.free().bookable_online().filter(rules.open_online_q(nearest, at))
     else:
         slots = Slot.objects.free().filter(
             permanence_id__in=[p.pk for p in nearest], starts_at__gt=at

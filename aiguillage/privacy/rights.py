@@ -41,14 +41,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiguillage.agenda import rules
 from aiguillage.agenda.contact import Visitor, contact_key, french_phone
 from aiguillage.agenda.models import (
     Appointment,
-    AppointmentStatus,
     Attendance,
     CancelledBy,
     Registration,
-    RegistrationStatus,
     WorkshopSession,
 )
 from aiguillage.agenda.services.appointments import cancel_appointment
@@ -356,19 +355,6 @@ class Erased:
         }
 
 
-_ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
-
-
-def _holds_a_seat_to_come(row: Appointment | Registration, now: datetime.datetime) -> bool:
-    """An appointment still booked for later, or a registration (confirmed or waiting)
-    to a workshop with a session still to come: erasing cancels these first."""
-    if isinstance(row, Appointment):
-        return row.status == AppointmentStatus.BOOKED and row.slot.starts_at > now
-    return row.status in _ACTIVE and any(
-        session.starts_at > now for session in row.workshop.sessions.all()
-    )
-
-
 @transaction.atomic
 def erase(
     *,
@@ -393,12 +379,12 @@ def erase(
     canceller = CancelledBy.VISITOR if origin.by_visitor else CancelledBy.STAFF
     appointments_cancelled = 0
     for appointment in found.appointments:
-        if _holds_a_seat_to_come(appointment, now):
+        if rules.holds_a_seat_to_come(appointment, now=now):
             cancel_appointment(appointment=appointment, by=canceller, now=now)
             appointments_cancelled += 1
     registrations_cancelled, promoted = 0, []
     for registration in found.registrations:
-        if _holds_a_seat_to_come(registration, now):
+        if rules.holds_a_seat_to_come(registration, now=now):
             freed_for = cancel_registration(registration=registration, by=canceller, now=now)
             registrations_cancelled += 1
             if freed_for is not None:
@@ -435,6 +421,6 @@ def _is_among(registration: Registration, rows: list[Registration]) -> bool:
 def to_cancel(found: Holdings, *, now: datetime.datetime) -> dict[str, int]:
     """How many of the rows found an erasure would cancel (said before confirming)."""
     return {
-        "appointments": sum(1 for a in found.appointments if _holds_a_seat_to_come(a, now)),
-        "registrations": sum(1 for r in found.registrations if _holds_a_seat_to_come(r, now)),
+        "appointments": sum(rules.holds_a_seat_to_come(a, now=now) for a in found.appointments),
+        "registrations": sum(rules.holds_a_seat_to_come(r, now=now) for r in found.registrations),
     }

@@ -14,13 +14,14 @@ from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
+from aiguillage.agenda import rules
 from aiguillage.agenda.models import (
     Appointment,
     BookableBy,
+    Channel,
     OccurrenceStatus,
     Permanence,
     Registration,
-    RegistrationStatus,
     Slot,
     Workshop,
 )
@@ -81,23 +82,6 @@ def get_public_workshop(network: Network, pk: int) -> Workshop:
     if workshop is None:
         raise Http404("No such workshop.")
     return workshop
-
-
-def waiting_position(registration: Registration) -> int | None:
-    """1 for the first person waiting; None when not on the waiting list."""
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = (
-        Registration.objects.filter(
-            workshop_id=registration.workshop_id, status=RegistrationStatus.WAITLISTED
-        )
-        .filter(
-            Q(created_at__lt=registration.created_at)
-            | Q(created_at=registration.created_at, pk__lt=registration.pk)
-        )
-        .count()
-    )
-    return ahead + 1
 
 
 # Permanences and slots
@@ -169,11 +153,6 @@ def _free_public_slots() -> QuerySet[Slot]:
     )
 
 
-def _after_cutoff(permanence: Permanence, now: datetime.datetime) -> datetime.datetime:
-    """Online, a slot cannot be booked less than the permanence's cut-off ahead."""
-    return now + datetime.timedelta(hours=permanence.booking_cutoff_hours)
-
-
 def next_free_slots(
     permanences: list[Permanence], *, now: datetime.datetime, per_permanence: int = NEXT_SLOTS
 ) -> dict[int, list[Slot]]:
@@ -181,9 +160,7 @@ def next_free_slots(
     (a window function numbers each permanence's slots)."""
     if not permanences:
         return {}
-    bounds = Q()
-    for permanence in permanences:
-        bounds |= Q(permanence=permanence, starts_at__gt=_after_cutoff(permanence, now))
+    bounds = rules.open_online_q(permanences, now)
     ranked = (
         _free_public_slots()
         .filter(bounds)
@@ -208,11 +185,10 @@ def free_slots_between(
     exclude: Slot | None = None,
 ) -> list[Slot]:
     """The free public slots of one permanence in [start, end), past its cut-off."""
-    slots = _free_public_slots().filter(
-        permanence=permanence,
-        starts_at__gte=start,
-        starts_at__lt=end,
-        starts_at__gt=_after_cutoff(permanence, now),
+    slots = (
+        _free_public_slots()
+        .filter(permanence=permanence, starts_at__gte=start, starts_at__lt=end)
+        .filter(rules.open_online_q([permanence], now))
     )
     if exclude is not None:
         slots = slots.exclude(pk=exclude.pk)
@@ -225,11 +201,8 @@ def first_free_slot_after(
     """The next free public slot from ``after`` on (to point at the next week with one)."""
     return (
         _free_public_slots()
-        .filter(
-            permanence=permanence,
-            starts_at__gte=after,
-            starts_at__gt=_after_cutoff(permanence, now),
-        )
+        .filter(permanence=permanence, starts_at__gte=after)
+        .filter(rules.open_online_q([permanence], now))
         .order_by("starts_at", "pk")
         .first()
     )
@@ -251,12 +224,7 @@ def get_public_slot(network: Network, pk: int) -> Slot:
 
 
 def is_bookable_online(slot: Slot, *, now: datetime.datetime) -> bool:
-    return (
-        slot.is_open
-        and slot.booked < slot.capacity
-        and slot.occurrence.status == OccurrenceStatus.SCHEDULED
-        and slot.starts_at > _after_cutoff(slot.permanence, now)
-    )
+    return rules.can_book_slot(slot, channel=Channel.ONLINE, now=now)
 
 
 def needs_of(permanence: Permanence) -> list[Need]:

@@ -157,11 +157,14 @@ class TestBookSlot:
     def test_attendance_is_recorded_and_a_cancelled_booking_cannot_be_marked(self):
         slot = first_slot(seats_per_slot=2)
         came = book_slot(slot=slot, visitor=person(1), need=None, channel="desk", now=NOW)
-        assert record_attendance(appointment=came, attended=True).status == "attended"
+        assert (
+            record_attendance(appointment=came, attended=True, now=slot.starts_at).status
+            == "attended"
+        )
         gone = book_slot(slot=slot, visitor=person(2), need=None, channel="desk", now=NOW)
         cancel_appointment(appointment=gone, by="staff", now=NOW)
         with pytest.raises(SlotUnavailable):
-            record_attendance(appointment=gone, attended=False)
+            record_attendance(appointment=gone, attended=False, now=slot.starts_at)
 
 
 class TestManageLink:

@@ -38,6 +38,11 @@ def at(day, hour, minute=0):
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=PARIS)
 
 
+def started(workshop):
+    """The instant the workshop's first session begins: attendance can be taken."""
+    return workshop.sessions.order_by("starts_at").first().starts_at
+
+
 def sign_up(workshop, first_name="Awa"):
     return register(
         workshop=workshop,
@@ -187,12 +192,17 @@ class TestSaveWorkshop:
     def test_attendance_marks_every_confirmed_person_and_can_be_corrected(self, workshop):
         awa, louis, rose = (sign_up(workshop, name) for name in ("Awa", "Louis", "Rose"))
         session = workshop.sessions.get()
-        assert record_session_attendance(session=session, present={awa.pk, rose.pk}) == 1
+        assert (
+            record_session_attendance(
+                session=session, present={awa.pk, rose.pk}, now=started(workshop)
+            )
+            == 1
+        )
         assert dict(Attendance.objects.values_list("registration_id", "present")) == {
             awa.pk: True,
             louis.pk: False,
         }  # Rose waits: she is not on the sheet
-        record_session_attendance(session=session, present={louis.pk})
+        record_session_attendance(session=session, present={louis.pk}, now=started(workshop))
         assert dict(Attendance.objects.values_list("registration_id", "present")) == {
             awa.pk: False,
             louis.pk: True,
@@ -201,7 +211,7 @@ class TestSaveWorkshop:
     def test_a_session_whose_attendance_was_taken_is_not_removed(self, workshop):
         session = workshop.sessions.get()
         awa = sign_up(workshop)
-        record_session_attendance(session=session, present={awa.pk})
+        record_session_attendance(session=session, present={awa.pk}, now=started(workshop))
         Registration.objects.filter(pk=awa.pk).update(status=RegistrationStatus.CANCELLED)
         Workshop.objects.filter(pk=workshop.pk).update(confirmed=0)
         workshop.refresh_from_db()
@@ -351,9 +361,27 @@ class TestRegistrationsAtTheDesk:
 
 
 class TestAttendancePages:
-    def test_attendance_is_taken_with_checkboxes(self, client, workshop):
+    def test_attendance_is_taken_only_once_the_session_has_started(
+        self, client, workshop, time_machine
+    ):
+        awa = sign_up(workshop, "Awa")
+        session = workshop.sessions.get()
+        time_machine.move_to(session.starts_at - datetime.timedelta(minutes=1), tick=False)
+        client.force_login(MembershipFactory(network=workshop.network, volunteer=True).user)
+        target = url("session_attendance", workshop.network, session_id=session.pk)
+        page = client.get(target).text
+        assert "pas encore commencé" in page and "<legend>" not in page
+        response = client.post(target, {"present": [str(awa.pk)]}, follow=True)
+        assert "pas encore commencé" in response.text
+        assert not Attendance.objects.exists()
+        time_machine.move_to(session.starts_at, tick=False)
+        assert client.post(target, {"present": [str(awa.pk)]}).status_code == 302
+        assert Attendance.objects.get().present
+
+    def test_attendance_is_taken_with_checkboxes(self, client, workshop, time_machine):
         awa, louis = sign_up(workshop, "Awa"), sign_up(workshop, "Louis")
         session = workshop.sessions.get()
+        time_machine.move_to(session.starts_at, tick=False)
         client.force_login(MembershipFactory(network=workshop.network, volunteer=True).user)
         target = url("session_attendance", workshop.network, session_id=session.pk)
         page = client.get(target).text

@@ -195,7 +195,9 @@ def test_a_cancelled_registration_with_attendance_is_anonymised_not_deleted(time
     first = datetime.datetime(2026, 12, 3, 14, 0, tzinfo=PARIS)
     workshop = WorkshopFactory(starts_at=first, sessions=[first, first + 7 * DAY])
     registration = register(workshop=workshop, visitor=visitor(1), channel="desk", now=BOOKED_AT)
-    record_session_attendance(session=workshop.sessions.first(), present={registration.pk})
+    record_session_attendance(
+        session=workshop.sessions.first(), present={registration.pk}, now=first
+    )
     left_at = first + 3 * DAY
     cancel_registration(registration=registration, by="visitor", now=left_at)
     registration.refresh_from_db()

@@ -15,32 +15,23 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from aiguillage.agenda import rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
     Appointment,
     AppointmentStatus,
     CancelledBy,
     Channel,
-    OccurrenceStatus,
     Slot,
 )
-from aiguillage.agenda.services.errors import AlreadyBooked, ClosedToThisChannel, SlotUnavailable
+from aiguillage.agenda.services.errors import AlreadyBooked, SlotUnavailable
 from aiguillage.catalog.models import Need
 
 
 def _check_bookable(slot: Slot, *, channel: str, now: datetime.datetime) -> None:
-    if slot.starts_at <= now:
-        raise SlotUnavailable(_("Ce créneau est passé."))
-    if not slot.is_open or slot.occurrence.status != OccurrenceStatus.SCHEDULED:
-        raise SlotUnavailable(_("Cette permanence est annulée ce jour-là."))
-    if channel == Channel.ONLINE:
-        if not slot.is_public:
-            raise ClosedToThisChannel(_("Ce créneau se réserve à l'accueil de la bibliothèque."))
-        cutoff = datetime.timedelta(hours=slot.permanence.booking_cutoff_hours)
-        if slot.starts_at - now < cutoff:
-            raise ClosedToThisChannel(
-                _("Ce créneau commence bientôt : appelez ou passez à la bibliothèque.")
-            )
+    refusal = rules.slot_refusal(slot, channel=channel, now=now)
+    if refusal is not None:
+        raise refusal
 
 
 @transaction.atomic
@@ -113,8 +104,11 @@ def cancel_appointment(*, appointment: Appointment, by: str, now: datetime.datet
     clock says (two requests may share an instant)."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     appointment.cancelled_now = False
-    if appointment.status != AppointmentStatus.BOOKED:
+    if appointment.status == AppointmentStatus.CANCELLED:
         return appointment
+    refusal = rules.cancel_refusal(appointment, now=now, by=by)
+    if refusal is not None:
+        raise refusal
     if by not in CancelledBy.values:
         raise ValueError(f"unknown canceller {by!r}")
     appointment.status = AppointmentStatus.CANCELLED
@@ -127,11 +121,18 @@ def cancel_appointment(*, appointment: Appointment, by: str, now: datetime.datet
 
 
 @transaction.atomic
-def record_attendance(*, appointment: Appointment, attended: bool) -> Appointment:
-    """Came or did not come; only a booking still holding its seat can be marked."""
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+def record_attendance(
+    *, appointment: Appointment, attended: bool, now: datetime.datetime
+) -> Appointment:
+    """Came or did not come (a no-show); once the slot has started, for a booking not
+    cancelled. Marking again corrects it."""
+    appointment = (
+        Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
+    )
     if appointment.status == AppointmentStatus.CANCELLED:
         raise SlotUnavailable(_("Ce rendez-vous a été annulé."))
+    if not rules.may_mark_attendance(appointment, now=now):
+        raise SlotUnavailable(_("Ce rendez-vous n'a pas encore commencé."))
     appointment.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.NO_SHOW
     appointment.save(update_fields=["status", "updated_at"])
     return appointment
@@ -155,12 +156,10 @@ def move_appointment(
     keeps the appointment they had. Returns the new appointment (with a new manage key:
     the confirmation carries the new link)."""
     old = Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
-    if old.status != AppointmentStatus.BOOKED or old.purged_at is not None:
+    if not rules.may_move(old, now=now):
         raise SlotUnavailable(
             _("Ce rendez-vous est annulé ou déjà passé : il ne peut plus changer.")
         )
-    if old.slot.starts_at <= now:
-        raise SlotUnavailable(_("Ce rendez-vous est déjà passé."))
     new_slot = Slot.objects.select_related("occurrence", "permanence").get(pk=slot.pk)
     if new_slot.pk == old.slot_id:
         raise SlotUnavailable(_("C'est déjà l'heure de votre rendez-vous."))

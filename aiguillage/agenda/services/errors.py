@@ -25,3 +25,8 @@ class Overlap(AgendaError):
 
 class ClosedToThisChannel(AgendaError):
     """Online booking on a desk-only slot or workshop, or past the cut-off."""
+
+
+class BookingPast(AgendaError):
+    """The time of the booking has come: it can no longer be cancelled (the API
+    answers 409 "past")."""

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aiguillage.agenda import rules
 from aiguillage.agenda.models import (
     Appointment,
     AppointmentStatus,
@@ -251,7 +252,7 @@ def _plan_schedule(
     windows = {
         w.starts_at: w
         for w in _windows(new, today, today + datetime.timedelta(days=WINDOW_DAYS))
-        if w.starts_at > now
+        if not rules.has_started(w.starts_at, now)
     }
     occurrences = (
         Occurrence.objects.filter(

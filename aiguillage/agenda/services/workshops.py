@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aiguillage.agenda import rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
     Attendance,
@@ -31,7 +32,6 @@ from aiguillage.agenda.models import (
 from aiguillage.agenda.recurrence import Window
 from aiguillage.agenda.services.errors import (
     AlreadyBooked,
-    ClosedToThisChannel,
     SlotUnavailable,
     WorkshopFull,
 )
@@ -42,14 +42,9 @@ def _already() -> str:
 
 
 def _check_open(workshop: Workshop, *, channel: str, now: datetime.datetime) -> None:
-    if workshop.status != WorkshopStatus.PUBLISHED:
-        raise SlotUnavailable(_("Cet atelier n'est pas ouvert aux inscriptions."))
-    if workshop.starts_at is not None and workshop.starts_at <= now:
-        raise SlotUnavailable(_("Cet atelier a déjà commencé."))
-    if channel == Channel.ONLINE and not workshop.public_registration:
-        raise ClosedToThisChannel(_("Les inscriptions à cet atelier se font à l'accueil."))
-    if channel == Channel.DESK and not workshop.desk_registration:
-        raise ClosedToThisChannel(_("Les inscriptions à cet atelier se font en ligne."))
+    refusal = rules.workshop_refusal(workshop, channel=channel, now=now)
+    if refusal is not None:
+        raise refusal
 
 
 def _take(workshop_pk: int, counter: str, limit: str) -> bool:
@@ -298,10 +293,14 @@ def _cancel_everyone(workshop: Workshop, *, now: datetime.datetime) -> list[Regi
 
 
 @transaction.atomic
-def record_session_attendance(*, session: WorkshopSession, present: Collection[int]) -> int:
+def record_session_attendance(
+    *, session: WorkshopSession, present: Collection[int], now: datetime.datetime
+) -> int:
     """Present or absent, for every confirmed person of the session's workshop (ids in
-    ``present`` came, the others did not). Taking it again corrects it. Returns how
-    many came."""
+    ``present`` came, the others did not), once the session has started. Taking it
+    again corrects it. Returns how many came."""
+    if not rules.has_started(session.starts_at, now):
+        raise SlotUnavailable(_("Cette séance n'a pas encore commencé."))
     confirmed = list(
         Registration.objects.filter(
             workshop_id=session.workshop_id, status=RegistrationStatus.CONFIRMED

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aiguillage.agenda import notify, staff_selectors
+from aiguillage.agenda import notify, rules, staff_selectors
 from aiguillage.agenda.forms import DeskBookingForm
-from aiguillage.agenda.models import AppointmentStatus, CancelledBy, Channel, OccurrenceStatus
+from aiguillage.agenda.models import CancelledBy, Channel
 from aiguillage.agenda.services.appointments import (
     cancel_appointment,
     move_appointment,
@@ -43,15 +43,6 @@ def _journal_move(request, previous, moved) -> None:
     )
 
 
-def _bookable(slot, now) -> bool:
-    return (
-        slot.is_open
-        and slot.occurrence.status == OccurrenceStatus.SCHEDULED
-        and slot.starts_at > now
-        and slot.seats_left > 0
-    )
-
-
 @network_view(action=Action.AGENDA_BOOK)
 def slot_book(request, network, slot_id: int) -> HttpResponse:
     slot = or_404(staff_selectors.get_slot, network=network, pk=slot_id)
@@ -72,7 +63,7 @@ def slot_book(request, network, slot_id: int) -> HttpResponse:
         "network": network,
         "slot": slot,
         "form": form,
-        "bookable": _bookable(slot, timezone.now()),
+        "bookable": rules.can_book_slot(slot, channel=Channel.DESK, now=timezone.now()),
         "back": day_url(network, slot.starts_at, slot.site),
     }
     return render(request, "agenda/staff/slot_book.html", context)
@@ -92,10 +83,8 @@ def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
         "network": network,
         "appointment": appointment,
         "slot": appointment.slot,
-        "may_cancel": appointment.status == AppointmentStatus.BOOKED
-        and appointment.slot.starts_at > now,
-        "may_mark": appointment.status != AppointmentStatus.CANCELLED
-        and appointment.slot.starts_at <= now,
+        "may_cancel": rules.may_cancel(appointment, now=now, by=CancelledBy.STAFF),
+        "may_mark": rules.may_mark_attendance(appointment, now=now),
         "back": day_url(network, appointment.slot.starts_at, appointment.slot.site),
     }
     return render(request, "agenda/staff/appointment_detail.html", context)
@@ -108,7 +97,7 @@ def appointment_move(request, network, appointment_id: int) -> HttpResponse:
     appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
     now = timezone.now()
     detail = redirect("agenda:appointment_detail", network.slug, appointment.pk)
-    if appointment.status != AppointmentStatus.BOOKED or appointment.slot.starts_at <= now:
+    if not rules.may_move(appointment, now=now):
         messages.error(request, _("Ce rendez-vous est passé ou n'est plus réservé."))
         return detail
     targets = staff_selectors.move_targets(appointment, now=now)
@@ -158,7 +147,7 @@ def appointment_cancel(request, network, appointment_id: int) -> HttpResponse:
     appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
     back = day_url(network, appointment.slot.starts_at, appointment.slot.site)
     now = timezone.now()
-    may_cancel = appointment.status == AppointmentStatus.BOOKED and appointment.slot.starts_at > now
+    may_cancel = rules.may_cancel(appointment, now=now, by=CancelledBy.STAFF)
     if request.method == "POST":
         if may_cancel:
             with transaction.atomic():
@@ -195,9 +184,7 @@ def appointment_attendance(request, network, appointment_id: int) -> HttpRespons
     if came is None:
         return HttpResponseBadRequest(_("Dites si la personne est venue ou non."))
     try:
-        if appointment.slot.starts_at > timezone.now():
-            raise AgendaError(_("Ce rendez-vous n'a pas encore commencé."))
-        record_attendance(appointment=appointment, attended=came)
+        record_attendance(appointment=appointment, attended=came, now=timezone.now())
     except AgendaError as error:
         messages.error(request, str(error))
     else:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aiguillage.agenda import notify, staff_selectors
+from aiguillage.agenda import notify, rules, staff_selectors
 from aiguillage.agenda.forms import (
     AttendanceForm,
     WorkshopForm,
@@ -28,6 +28,7 @@ from aiguillage.agenda.forms import (
     session_initial,
 )
 from aiguillage.agenda.models import (
+    Channel,
     Registration,
     RegistrationStatus,
     Workshop,
@@ -175,12 +176,7 @@ def workshop_detail(request, network, workshop_id: int) -> HttpResponse:
 
 
 def _may_register(workshop: Workshop) -> bool:
-    return (
-        workshop.status == WorkshopStatus.PUBLISHED
-        and workshop.desk_registration
-        and (workshop.starts_at is None or workshop.starts_at > timezone.now())
-        and (workshop.seats_left > 0 or workshop.waitlist_left > 0)
-    )
+    return rules.takes_registrations(workshop, channel=Channel.DESK, now=timezone.now())
 
 
 @network_view(action=Action.AGENDA_BOOK)
@@ -263,8 +259,15 @@ def session_attendance(request, network, session_id: int) -> HttpResponse:
     recorded = staff_selectors.attendance_of(session)
     initial = {"present": [str(pk) for pk, came in recorded.items() if came]}
     form = AttendanceForm(request.POST or None, registrations=people, initial=initial)
+    started = rules.has_started(session.starts_at, timezone.now())
     if request.method == "POST" and form.is_valid():
-        came = record_session_attendance(session=session, present=form.present_ids())
+        try:
+            came = record_session_attendance(
+                session=session, present=form.present_ids(), now=timezone.now()
+            )
+        except AgendaError as error:
+            messages.error(request, str(error))
+            return redirect("agenda:workshop_detail", network.slug, workshop.pk)
         messages.success(
             request,
             _("Présences enregistrées : %(came)s sur %(total)s.")
@@ -278,6 +281,7 @@ def session_attendance(request, network, session_id: int) -> HttpResponse:
         "people": people,
         "form": form,
         "taken": bool(recorded),
+        "started": started,
     }
     return render(request, "agenda/staff/session_attendance.html", context)
 

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda import notify
+from aiguillage.agenda import notify, rules
 from aiguillage.agenda.links import manage_path
 from aiguillage.agenda.models import Channel, RegistrationStatus
 from aiguillage.agenda.services.appointments import book_slot
@@ -32,7 +32,6 @@ from aiguillage.public.selectors import (
     get_public_workshop,
     is_bookable_online,
     needs_of,
-    waiting_position,
 )
 from aiguillage.public.weeks import week_context, week_offset
 
@@ -69,14 +68,13 @@ def workshop(request, network, workshop_id: int) -> HttpResponse:
         "sessions": list(found.sessions.all()),
         "form": form,
         "is_open": _workshop_open(found, now),
-        "has_started": found.starts_at is not None and found.starts_at <= now,
+        "has_started": rules.has_started(found.starts_at, now),
     }
     return render(request, "public/workshop.html", context, status=status)
 
 
 def _workshop_open(workshop, now: datetime.datetime) -> bool:
-    not_started = workshop.starts_at is None or workshop.starts_at > now
-    return not_started and (workshop.seats_left > 0 or workshop.waitlist_left > 0)
+    return rules.takes_registrations(workshop, channel=Channel.ONLINE, now=now)
 
 
 def _registered_message(registration) -> str:
@@ -84,7 +82,7 @@ def _registered_message(registration) -> str:
         return _(
             "L'atelier est complet. Vous êtes sur la liste d'attente, à la place "
             "%(position)s. Si une place se libère, nous vous prévenons."
-        ) % {"position": waiting_position(registration)}
+        ) % {"position": rules.waiting_position(registration)}
     return _(
         "C'est fait : vous êtes inscrit·e à l'atelier. Vous allez recevoir un message de "
         "confirmation."

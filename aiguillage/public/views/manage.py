@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda import notify
+from aiguillage.agenda import notify, rules
 from aiguillage.agenda.contact import read_manage_token
 from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, booking_of_short_code, manage_path
 from aiguillage.agenda.messages import calendar_file
@@ -37,7 +37,6 @@ from aiguillage.public.selectors import (
     appointment_for_manage,
     get_bookable_permanence,
     registration_for_manage,
-    waiting_position,
 )
 from aiguillage.public.weeks import offset_of, week_context, week_offset
 
@@ -62,24 +61,9 @@ def _is_appointment(booking) -> bool:
     return isinstance(booking, Appointment)
 
 
-def _is_active(booking) -> bool:
-    if _is_appointment(booking):
-        return booking.status == AppointmentStatus.BOOKED
-    return booking.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
-
-
-def _starts_at(booking):
-    return booking.slot.starts_at if _is_appointment(booking) else booking.workshop.starts_at
-
-
-def _may_cancel(booking, now) -> bool:
-    starts_at = _starts_at(booking)
-    return _is_active(booking) and (starts_at is None or starts_at > now)
-
-
 def _movable_permanence(booking, now):
     """The permanence whose other slots the person may choose, or None."""
-    if not _is_appointment(booking) or not _may_cancel(booking, now):
+    if not _is_appointment(booking) or not rules.may_cancel(booking, now=now):
         return None
     try:
         return get_bookable_permanence(booking.network, booking.slot.permanence_id)
@@ -107,11 +91,11 @@ def _context(network, booking, now) -> dict:
         "what": booking.slot.permanence.title if appointment else booking.workshop.title,
         "where": booking.slot.site if appointment else booking.workshop.site,
         "sessions": [] if appointment else list(booking.workshop.sessions.all()),
-        "is_active": _is_active(booking),
-        "position": None if appointment else waiting_position(booking),
+        "is_active": rules.holds_a_seat(booking),
+        "position": None if appointment else rules.waiting_position(booking),
         "email": masked_email(booking.email),
         "phone": masked_phone(booking.phone),
-        "may_cancel": _may_cancel(booking, now),
+        "may_cancel": rules.may_cancel(booking, now=now),
         "may_move": _movable_permanence(booking, now) is not None,
         "has_calendar": _has_a_date(booking),
         # What to bring: the démarche's own list, as the confirmation message says it.
@@ -131,7 +115,7 @@ def manage(request, network, token: str) -> HttpResponse:
 def manage_cancel(request, network, token: str) -> HttpResponse:
     booking = booking_or_404(network, token)
     now = timezone.now()
-    if not _may_cancel(booking, now):
+    if not rules.may_cancel(booking, now=now):
         messages.info(
             request,
             _("Cette réservation ne peut plus être annulée en ligne. Appelez la bibliothèque."),
