@@ -13,13 +13,13 @@ import re
 from django import forms
 from django.db import models
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from aiguillage.agenda import staff_selectors
 from aiguillage.agenda.models import Permanence, PermanenceKind, Workshop
 from aiguillage.agenda.recurrence import (
-    PARIS,
     WEEKDAYS,
     InvalidRule,
     Window,
@@ -178,6 +178,7 @@ class PermanenceForm(SensitiveDataFormMixin, forms.ModelForm):
         fields = [
             "title", "site", "kind", "structure", "partner_agent", "staff",
             "starts_on", "ends_on", "start_time", "end_time",
+            "outside_opening_hours", "on_public_holidays",
             "slot_minutes", "seats_per_slot", "bookable_by", "booking_cutoff_hours", "needs",
         ]  # fmt: skip
         widgets = {
@@ -340,6 +341,7 @@ class WorkshopForm(SensitiveDataFormMixin, forms.ModelForm):
         fields = [
             "title", "description", "level", "site", "animator", "capacity",
             "waitlist_capacity", "desk_registration", "public_registration", "status", "needs",
+            "outside_opening_hours", "on_public_holidays",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -405,8 +407,8 @@ class SessionForm(forms.Form):
             return None
         day = data["day"]
         return Window(
-            datetime.datetime.combine(day, data["start"], tzinfo=PARIS),
-            datetime.datetime.combine(day, data["end"], tzinfo=PARIS),
+            datetime.datetime.combine(day, data["start"], tzinfo=timezone.get_current_timezone()),
+            datetime.datetime.combine(day, data["end"], tzinfo=timezone.get_current_timezone()),
         )
 
 
@@ -428,9 +430,9 @@ def session_formset(*, extra: int):
 def session_initial(workshop: Workshop) -> list[dict]:
     return [
         {
-            "day": session.starts_at.astimezone(PARIS).date(),
-            "start": session.starts_at.astimezone(PARIS).time(),
-            "end": session.ends_at.astimezone(PARIS).time(),
+            "day": session.starts_at.astimezone(timezone.get_current_timezone()).date(),
+            "start": session.starts_at.astimezone(timezone.get_current_timezone()).time(),
+            "end": session.ends_at.astimezone(timezone.get_current_timezone()).time(),
         }
         for session in workshop.sessions.all()
     ]

@@ -38,6 +38,7 @@ class Kind:
     REGISTRATION_CANCELLED = "registration_cancelled"
     REGISTRATION_PROMOTED = "registration_promoted"
     REGISTRATION_REMINDER = "registration_reminder"
+    WORKSHOP_DATES_CHANGED = "workshop_dates_changed"
 
     FOR_APPOINTMENTS = frozenset(
         {
@@ -49,7 +50,13 @@ class Kind:
         }
     )
     FOR_REGISTRATIONS = frozenset(
-        {REGISTRATION_MADE, REGISTRATION_CANCELLED, REGISTRATION_PROMOTED, REGISTRATION_REMINDER}
+        {
+            REGISTRATION_MADE,
+            REGISTRATION_CANCELLED,
+            REGISTRATION_PROMOTED,
+            REGISTRATION_REMINDER,
+            WORKSHOP_DATES_CHANGED,
+        }
     )
     # Told that it will not take place: the calendar file strikes the event out.
     CANCELLING = frozenset({APPOINTMENT_CANCELLED, OCCURRENCE_CANCELLED, REGISTRATION_CANCELLED})
@@ -73,6 +80,7 @@ def _subject(kind: str, what: str, booking) -> str:
         Kind.REGISTRATION_CANCELLED: _("Inscription annulée : %(what)s"),
         Kind.REGISTRATION_PROMOTED: _("Une place s'est libérée : %(what)s"),
         Kind.REGISTRATION_REMINDER: _("Rappel : l'atelier %(what)s"),
+        Kind.WORKSHOP_DATES_CHANGED: _("Changement de dates : %(what)s"),
     }
     if kind == Kind.REGISTRATION_MADE:
         if booking.status == RegistrationStatus.WAITLISTED:
@@ -150,7 +158,7 @@ def _sms(kind: str, slug: str, context: dict, booking: Appointment | Registratio
 def calendar_file(booking: Appointment | Registration) -> bytes | None:
     """The booking's calendar file as it stands, the same events (same UIDs) as in its
     messages; None when there is no date to put in a calendar (a waiting list)."""
-    with translation.override("fr"):
+    with translation.override("fr"), timezone.override(booking.network.zone):
         return _calendar(booking, _facts(booking), cancelled=False, replaces=None)
 
 
@@ -185,7 +193,7 @@ def compose(
     """The message of ``kind`` about ``booking``, with its calendar file when there is
     a date to put in a calendar (a place on a waiting list is not one yet).
     ``previous`` is the appointment a move replaced."""
-    with translation.override("fr"):
+    with translation.override("fr"), timezone.override(booking.network.zone):
         found = _facts(booking)
         facts = found[0]
         context = {

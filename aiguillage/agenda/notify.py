@@ -64,5 +64,10 @@ def registration_promoted(registration: Registration | Iterable[Registration] | 
             _later(Kind.REGISTRATION_PROMOTED, one.pk)
 
 
+def workshop_dates_changed(registration: Registration) -> None:
+    """A session removed (the site closes that day): the dates left, in one message."""
+    _later(Kind.WORKSHOP_DATES_CHANGED, registration.pk)
+
+
 def registration_reminder(registration: Registration) -> None:
     _later(Kind.REGISTRATION_REMINDER, registration.pk)

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from aiguillage.accounts.models import Membership, User
 from aiguillage.agenda import rules
@@ -32,7 +33,6 @@ from aiguillage.agenda.models import (
     WorkshopSession,
     WorkshopStatus,
 )
-from aiguillage.agenda.recurrence import PARIS
 from aiguillage.core.models import Network, Site
 from aiguillage.directory.models import PartnershipStatus, Structure
 
@@ -41,15 +41,19 @@ HOLDER = ("site", "structure", "staff__user")
 
 def day_bounds(first: datetime.date, days: int = 1) -> tuple[datetime.datetime, datetime.datetime]:
     """From midnight of ``first`` to midnight ``days`` later, in the network's time zone."""
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=PARIS)
+    start = datetime.datetime.combine(
+        first, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
     end = datetime.datetime.combine(
-        first + datetime.timedelta(days=days), datetime.time.min, tzinfo=PARIS
+        first + datetime.timedelta(days=days),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
     )
     return start, end
 
 
 def local_day(moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(PARIS).date()
+    return moment.astimezone(timezone.get_current_timezone()).date()
 
 
 # --- The sites, the people -------------------------------------------------------

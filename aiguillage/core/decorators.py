@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from aiguillage.core.permissions import Action, as_action, request_can
 from aiguillage.core.selectors import get_membership, get_network_for_user
@@ -43,7 +44,8 @@ def network_view(*, action: Action | str):
                 raise PermissionDenied("This page is for another role.")
             request.network = network
             request.session[CURRENT_NETWORK_SESSION_KEY] = network.slug
-            return view(request, network, *args, **kwargs)
+            with timezone.override(network.zone):  # the network's times on its pages
+                return view(request, network, *args, **kwargs)
 
         wrapper.permission_action = checked
         return wrapper

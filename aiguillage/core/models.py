@@ -6,6 +6,8 @@ reads go through ``selectors.py`` so that nobody sees another network's rows.
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -24,6 +26,21 @@ from aiguillage.core.validators import (
 )
 
 DEFAULT_THEME_COLOR = "#1d4f91"
+# The time zones of France's libraries: metropolitan France and Corsica, then each
+# overseas département and collectivity where a network may run a desk.
+DEFAULT_TIME_ZONE = "Europe/Paris"
+TIME_ZONES = [
+    (DEFAULT_TIME_ZONE, _("France métropolitaine et Corse")),
+    ("America/Guadeloupe", _("Guadeloupe, Saint-Barthélemy, Saint-Martin")),
+    ("America/Martinique", _("Martinique")),
+    ("America/Cayenne", _("Guyane")),
+    ("Indian/Reunion", _("La Réunion")),
+    ("Indian/Mayotte", _("Mayotte")),
+    ("America/Miquelon", _("Saint-Pierre-et-Miquelon")),
+    ("Pacific/Noumea", _("Nouvelle-Calédonie")),
+    ("Pacific/Tahiti", _("Polynésie française (Tahiti)")),
+    ("Pacific/Wallis", _("Wallis-et-Futuna")),
+]
 
 
 class TimestampedModel(models.Model):
@@ -69,6 +86,16 @@ class Network(TimestampedModel):
         validators=[validate_header_color],
         help_text=_("Couleur de l'en-tête, sous un texte blanc (#RRGGBB, contraste 4,5:1)."),
     )
+    time_zone = models.CharField(
+        _("fuseau horaire"),
+        max_length=40,
+        choices=TIME_ZONES,
+        default=DEFAULT_TIME_ZONE,
+        help_text=_(
+            "Celui des lieux du réseau : les horaires des pages, des messages et des "
+            "agendas y sont donnés."
+        ),
+    )
     is_active = models.BooleanField(_("actif"), default=True)
 
     objects = NetworkQuerySet.as_manager()
@@ -82,10 +109,18 @@ class Network(TimestampedModel):
                 condition=models.Q(theme_color__regex=HEX_COLOR_PATTERN),
                 name="network_theme_color_hex",
             ),
+            models.CheckConstraint(
+                condition=models.Q(time_zone__in=[zone for zone, _label in TIME_ZONES]),
+                name="network_time_zone_known",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
 
 class SiteQuerySet(models.QuerySet):

@@ -20,6 +20,12 @@ cap exists because beyond it the nearest structure no longer serves the territor
 for a desk's purpose (nobody is sent 150 km for a démarche) and because an uncapped
 search would read the whole national directory for any need no one covers nearby;
 a commune with nothing within the cap gets ``None``.
+
+The page also counts, for each band, the needs with no competent structure within it
+of *any* commune, and splits them between what the network's own sites offer (a
+workshop to come, appointments with the team, a partner's permanence, self-service
+equipment such as a printer: the caller reads the agenda, this module the sites) and
+what nobody offers at that distance.
 """
 
 from __future__ import annotations
@@ -29,11 +35,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.search import normalize
 from aiguillage.core.geo import BoundingBox, bounding_box, haversine_km
-from aiguillage.core.models import Network
+from aiguillage.core.models import Network, Site
 from aiguillage.directory.models import Commune, ServedCommune, Structure
 from aiguillage.directory.selectors import MAX_RADIUS_KM, structures_within
 
@@ -47,6 +54,14 @@ SEARCH_CAP_KM = 100.0
 ZONE_BLANCHE_KM = 20.0
 # How many of the farthest communes each need keeps for the summary.
 WORST_COMMUNES = 5
+# Needs that a site's self-service equipment serves by itself (catalog slug: the Site
+# field): printing a document takes a printer, scanning one a scanner, getting online
+# the public wifi. Other needs take a person (a workshop, an appointment).
+EQUIPMENT_NEEDS: dict[str, str] = {
+    "imprimer-document": "has_printer",
+    "scanner-envoyer-document": "has_scanner",
+    "se-connecter-internet-wifi": "has_wifi",
+}
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,64 @@ class ZoneBlanche:
     threshold_km: float
     communes: tuple[CommuneDistance, ...]  # farthest first, None (none within the cap) first
     population: int
+
+
+class OfferKind:
+    """How one of the network's own sites serves a need itself."""
+
+    WORKSHOP = "workshop"  # a published workshop naming the need, with a session to come
+    STAFF = "staff"  # appointments with the team (an active staff permanence naming it)
+    PARTNER = "partner"  # a partner's permanence held at the site, naming it
+    EQUIPMENT = "equipment"  # self-service equipment that does it (``EQUIPMENT_NEEDS``)
+
+    ORDER = (WORKSHOP, STAFF, PARTNER, EQUIPMENT)
+
+
+@dataclass(frozen=True)
+class OwnOffer:
+    """What the network's own sites offer for a need: one workshop, permanence or equipment."""
+
+    need_id: int
+    kind: str  # OfferKind
+    title: str  # the workshop's or permanence's title, or the equipment's name
+    site_names: tuple[str, ...]  # where (several sites for the same equipment)
+
+    @property
+    def label(self) -> str:
+        if self.kind == OfferKind.WORKSHOP:
+            return _("atelier « %(title)s »") % {"title": self.title}
+        if self.kind == OfferKind.STAFF:
+            return _("rendez-vous « %(title)s »") % {"title": self.title}
+        if self.kind == OfferKind.PARTNER:
+            return _("permanence « %(title)s »") % {"title": self.title}
+        return self.title
+
+
+@dataclass(frozen=True)
+class UnservedNeed:
+    """A need with no competent structure within a distance of any commune of the territory."""
+
+    need: NeedCoverage
+    nearest: CommuneDistance | None  # the commune closest to a competent structure, if any
+    offers: tuple[OwnOffer, ...]  # what the network's own sites offer for it; () for nobody
+
+    @property
+    def nearest_km(self) -> float | None:
+        return self.nearest.distance_km if self.nearest is not None else None
+
+
+@dataclass(frozen=True)
+class DistanceSummary:
+    """The needs no competent structure serves within ``threshold_km`` of any commune."""
+
+    threshold_km: float
+    own: tuple[UnservedNeed, ...]  # the network's own sites offer it, catalog order
+    nobody: tuple[UnservedNeed, ...]  # nor do they: farthest (or none at all) first
+    partly: tuple[NeedCoverage, ...]  # a competent structure that near some communes, not all
+
+    @property
+    def count(self) -> int:
+        return len(self.own) + len(self.nobody)
 
 
 def distance_band(distance_km: float | None) -> int:
@@ -244,6 +317,166 @@ def zones_blanches(
             )
     found.sort(key=lambda item: item[0])
     return [zone for _key, zone in found]
+
+
+def nearest_to_territory(need: NeedCoverage) -> CommuneDistance | None:
+    """The commune closest to a structure covering ``need`` (None: none within the cap).
+
+    The distance from the territory to the need's nearest competent place; on a tie the
+    first commune in alphabetical order.
+    """
+    reached = [row for row in need.communes if row.distance_km is not None]
+    return min(reached, key=lambda row: row.distance_km, default=None)
+
+
+def unserved_needs(
+    coverage: TerritoryCoverage, *, threshold_km: float, offers: Iterable[OwnOffer] = ()
+) -> list[UnservedNeed]:
+    """The needs with no competent structure within ``threshold_km`` of any located commune.
+
+    In catalog order, each with what the network's own sites offer for it (``offers``,
+    any order: the same workshop, permanence or equipment at several sites is merged).
+    A territory without located communes measures nothing, so claims nothing: ``[]``.
+    """
+    if not 0 <= threshold_km <= coverage.max_km:
+        raise ValueError(f"threshold_km must be between 0 and {coverage.max_km} km")
+    if not coverage.communes:
+        return []
+    by_need = _merge_offers(offers)
+    found = []
+    for need in coverage.needs:
+        nearest = nearest_to_territory(need)
+        if nearest is None or nearest.distance_km > threshold_km:
+            found.append(UnservedNeed(need, nearest, by_need.get(need.need_id, ())))
+    return found
+
+
+def distance_summaries(
+    coverage: TerritoryCoverage, *, offers: Iterable[OwnOffer] = ()
+) -> tuple[DistanceSummary, ...]:
+    """For each band threshold (10, 20, 30 km): the needs no competent structure serves
+    within it of any commune, split into those the network's own sites offer and those
+    nobody does, and the needs served that near only part of the territory."""
+    offers = list(offers)
+    summaries = []
+    for threshold in coverage.thresholds_km:
+        unserved = unserved_needs(coverage, threshold_km=threshold, offers=offers)
+        ids = {item.need.need_id for item in unserved}
+        nobody = sorted(
+            (item for item in unserved if not item.offers),
+            key=lambda item: (item.nearest_km is not None, -(item.nearest_km or 0.0)),
+        )  # stable: catalog order among equals
+        partly = tuple(
+            need
+            for need in coverage.needs
+            if need.need_id not in ids and need.beyond_km(threshold).communes
+        )
+        summaries.append(
+            DistanceSummary(
+                threshold_km=threshold,
+                own=tuple(item for item in unserved if item.offers),
+                nobody=tuple(nobody),
+                partly=partly,
+            )
+        )
+    return tuple(summaries)
+
+
+def summary_sentences(coverage: TerritoryCoverage, summary: DistanceSummary) -> list[str]:
+    """``summary`` in words, true whatever the counts (none, one, several).
+
+    Nothing for a territory without located communes: nothing was measured.
+    """
+    if not coverage.communes:
+        return []
+    if not coverage.needs:
+        return [_("Le catalogue n'a aucune démarche active.")]
+    km = _km(summary.threshold_km)
+    if summary.count == 0:
+        sentences = [
+            _(
+                "Chaque démarche a un lieu compétent connu à %(km)s km ou moins "
+                "d'au moins une commune du territoire."
+            )
+            % {"km": km}
+        ]
+    else:
+        sentences = [
+            ngettext(
+                "%(count)s démarche n'a de lieu compétent connu à %(km)s km ou moins "
+                "d'aucune commune du territoire.",
+                "%(count)s démarches n'ont de lieu compétent connu à %(km)s km ou moins "
+                "d'aucune commune du territoire.",
+                summary.count,
+            )
+            % {"count": summary.count, "km": km},
+            _(
+                "Proposées dans les médiathèques du réseau : %(own)s ; "
+                "proposées nulle part à cette distance : %(nobody)s."
+            )
+            % {"own": len(summary.own), "nobody": len(summary.nobody)},
+        ]
+    if summary.partly:
+        sentences.append(
+            ngettext(
+                "%(count)s autre démarche a un lieu compétent connu à %(km)s km ou moins "
+                "d'une partie seulement des communes.",
+                "%(count)s autres démarches ont un lieu compétent connu à %(km)s km ou moins "
+                "d'une partie seulement des communes.",
+                len(summary.partly),
+            )
+            % {"count": len(summary.partly), "km": km}
+        )
+    return sentences
+
+
+def nothing_known(coverage: TerritoryCoverage) -> bool:
+    """No competent structure within the cap of any commune, whatever the need.
+
+    The directory then knows nothing around the territory: every count says what it
+    ignores, not what the territory lacks.
+    """
+    return bool(coverage.communes) and all(
+        row.distance_km is None for need in coverage.needs for row in need.communes
+    )
+
+
+def equipment_offers(*, network: Network, coverage: TerritoryCoverage) -> list[OwnOffer]:
+    """What the network's active sites' equipment does by itself (``EQUIPMENT_NEEDS``)."""
+    wanted = {need.slug: need.need_id for need in coverage.needs if need.slug in EQUIPMENT_NEEDS}
+    if not wanted:
+        return []
+    fields = sorted(set(EQUIPMENT_NEEDS.values()))
+    sites = Site.objects.of_network(network).active().order_by().values_list("name", *fields)
+    offers = []
+    for name, *flags in sites:
+        equipped = dict(zip(fields, flags, strict=True))
+        for slug, need_id in wanted.items():
+            field = EQUIPMENT_NEEDS[slug]
+            if equipped[field]:
+                title = str(Site._meta.get_field(field).verbose_name)
+                offers.append(OwnOffer(need_id, OfferKind.EQUIPMENT, title, (name,)))
+    return offers
+
+
+def _merge_offers(offers: Iterable[OwnOffer]) -> dict[int, tuple[OwnOffer, ...]]:
+    """Need id -> its offers, one per (kind, title) with every site, in a stable order."""
+    sites: dict[tuple[int, str, str], set[str]] = {}
+    for offer in offers:
+        sites.setdefault((offer.need_id, offer.kind, offer.title), set()).update(offer.site_names)
+    merged: dict[int, list[OwnOffer]] = {}
+    for (need_id, kind, title), names in sites.items():
+        ordered = tuple(sorted(names, key=lambda name: (normalize(name), name)))
+        merged.setdefault(need_id, []).append(OwnOffer(need_id, kind, title, ordered))
+    return {
+        need_id: tuple(
+            sorted(
+                found,
+                key=lambda o: (OfferKind.ORDER.index(o.kind), normalize(o.title), o.title),
+            )
+        )
+        for need_id, found in merged.items()
+    }
 
 
 def distance_to_nearest(

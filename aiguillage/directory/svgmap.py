@@ -10,9 +10,14 @@ Each commune is a circle whose area follows its population, filled by distance b
 with a colour-blind-safe palette (ColorBrewer RdBu) *and* a pattern (solid, hatched,
 dotted, cross-hatched), so the band reads without colour; a commune with no
 competent structure within the cap also gets a dashed outline. Every shape has a dark
-outline for contrast on the light background (WCAG 1.4.11). The SVG is an image for
-assistive technologies (``role="img"``, ``<title>`` and ``<desc>`` with a summary);
-the page's table beside it carries the detail.
+outline for contrast on the light background (WCAG 1.4.11). Each commune carries its
+name (the table beside the map lists the same communes), placed beside its circle
+where it overlaps the fewest other names and circles. The territory is outlined by
+the convex envelope of the communes' circles, drawn from the coordinates the app
+already holds (no boundary file: it is an envelope, not the administrative limit,
+and the legend says so). The SVG is an image for assistive technologies
+(``role="img"``, ``<title>`` and ``<desc>`` with a summary); the page's table beside
+it carries the detail.
 
 Every piece of text goes through ``escape``; only the finished document is marked
 safe.
@@ -43,6 +48,8 @@ INK = "#1a1a1a"  # outlines and text: 17:1 on the background
 BACKGROUND = "#f7f7f7"
 FRAME = "#767676"  # 4.5:1 on white
 NEUTRAL = "#bababa"  # communes when no need is chosen
+OUTLINE = "#5e3c99"  # the territory's envelope: 8:1 on the background, unlike any band
+HALO = "#ffffff"  # behind the names, so that they read over circles and hatching
 # One (fill, pattern) per distance band, nearest first (ColorBrewer RdBu, 4 classes).
 BAND_STYLES: tuple[tuple[str, str], ...] = (
     ("#0571b0", "solid"),
@@ -57,6 +64,14 @@ MARGIN_SHARE = 0.08  # or this share of the territory's larger side
 MIN_RADIUS = 6.0  # small enough for a hamlet, large enough to show its pattern
 LEGEND_ROW = 24
 FONT = 'font-family="sans-serif" font-size="13"'
+LABEL_SIZE = 11.0
+LABEL_FONT = f'font-family="sans-serif" font-size="{LABEL_SIZE:.0f}"'
+# Width of a character of the label font, generous (capitals, accents): a label's box
+# is estimated, since the server measures no text.
+LABEL_CHAR_WIDTH = 0.6 * LABEL_SIZE
+LABEL_GAP = 3.0  # between a circle and its name
+OUTLINE_MARGIN = 8.0  # between the outermost circles and the territory's outline
+OUTLINE_SAMPLES = 16  # points per circle when taking the envelope
 STRUCTURE_SIZE = 8.0
 UNREACHED_DASH = "4 3"  # outline of a commune with nothing within the cap
 NICE_KM = (1, 2, 5, 10, 20, 50, 100)
@@ -119,12 +134,22 @@ def coverage_map_svg(
         need.communes if need is not None else [CommuneDistance(c, None, None) for c in communes]
     )
     # Largest first, so that small communes stay visible on top of their neighbours.
-    for row in sorted(distances, key=lambda r: -(r.commune.population or 0)):  # stable
+    by_size = sorted(distances, key=lambda r: -(r.commune.population or 0))  # stable
+    discs = [
+        (
+            row.commune,
+            *projection.point(row.commune.latitude, row.commune.longitude),
+            _radius(row.commune.population, largest, max_radius),
+        )
+        for row in by_size
+    ]
+    body.append(_territory_outline(discs))
+    for row, (_commune, _x, _y, radius) in zip(by_size, discs, strict=True):
         body.append(
             _commune_circle(
                 row,
                 projection=projection,
-                radius=_radius(row.commune.population, largest, max_radius),
+                radius=radius,
                 prefix=prefix,
                 coloured=need is not None,
                 max_km=coverage.max_km,
@@ -132,6 +157,13 @@ def coverage_map_svg(
         )
     for structure in structures.values():
         body.append(_structure_square(structure, projection))
+    frame = (PADDING, PADDING, PADDING + inner, PADDING + map_height)
+    squares = []
+    for structure in structures.values():
+        x, y = projection.point(structure.latitude, structure.longitude)
+        half = STRUCTURE_SIZE / 2 + 1
+        squares.append((x - half, y - half, x + half, y + half))
+    body.extend(_commune_labels(discs, frame=frame, obstacles=squares))
     body.append(_scale_bar(projection, width=inner))
 
     legend_top = PADDING + map_height + PADDING
@@ -275,6 +307,118 @@ def _commune_circle(
     )
 
 
+def convex_hull(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The convex hull, counter-clockwise in the SVG's y-down frame (Andrew's chain).
+
+    Fewer than three distinct points give them back (sorted): no area to enclose.
+    """
+    unique = sorted(set(points))
+    if len(unique) < 3:
+        return unique
+
+    def cross(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for point in unique:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], point) <= 0:
+            lower.pop()
+        lower.append(point)
+    upper: list[tuple[float, float]] = []
+    for point in reversed(unique):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], point) <= 0:
+            upper.pop()
+        upper.append(point)
+    return lower[:-1] + upper[:-1]
+
+
+def _territory_outline(discs: list[tuple[TerritoryCommune, float, float, float]]) -> str:
+    """The envelope of the communes' circles, widened by a margin: one closed path.
+
+    Taken over points around each circle, so that one or two communes still get a
+    closed outline (a disc, a capsule) and the outline never cuts a circle.
+    """
+    points = []
+    for _commune, x, y, radius in discs:
+        reach = radius + OUTLINE_MARGIN
+        for step in range(OUTLINE_SAMPLES):
+            angle = 2 * math.pi * step / OUTLINE_SAMPLES
+            points.append(
+                (round(x + reach * math.cos(angle), 1), round(y + reach * math.sin(angle), 1))
+            )
+    hull = convex_hull(points)
+    path = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in hull) + "Z"
+    return (
+        f'<path class="territory" d="{path}" fill="#ffffff" stroke="{OUTLINE}" '
+        f'stroke-width="2.5" stroke-linejoin="round"/>'
+    )
+
+
+def _commune_labels(
+    discs: list[tuple[TerritoryCommune, float, float, float]],
+    *,
+    frame: tuple[float, float, float, float],
+    obstacles: list[tuple[float, float, float, float]],
+) -> list[str]:
+    """Every commune's name beside its circle: biggest communes placed first, each at
+    the candidate spot (right, left, above, below, then the diagonals) that leaves the
+    frame least and overlaps the fewest names already placed, circles and structures."""
+    circles = [(x - r, y - r, x + r, y + r) for _c, x, y, r in discs]
+    placed: list[tuple[float, float, float, float]] = []
+    labels = []
+    for index, (commune, x, y, radius) in enumerate(discs):
+        width = len(commune.name) * LABEL_CHAR_WIDTH
+        best = None
+        for rank, (box, anchor_x, baseline, anchor) in enumerate(_label_spots(x, y, radius, width)):
+            outside = _area(box) - _overlap(box, frame)
+            crowd = sum(_overlap(box, other) for other in placed)
+            covered = sum(_overlap(box, c) for i, c in enumerate(circles) if i != index)
+            covered += 10 * sum(_overlap(box, square) for square in obstacles)
+            score = (1000 * outside + 10 * crowd + covered, rank)
+            if best is None or score < best[0]:
+                best = (score, box, anchor_x, baseline, anchor)
+        _score, box, anchor_x, baseline, anchor = best
+        placed.append(box)
+        labels.append(
+            f'<text class="commune-label" x="{anchor_x:.1f}" y="{baseline:.1f}" '
+            f'text-anchor="{anchor}" {LABEL_FONT} fill="{INK}" stroke="{HALO}" '
+            f'stroke-width="3" stroke-linejoin="round" paint-order="stroke">'
+            f"{escape(commune.name)}</text>"
+        )
+    return labels
+
+
+def _label_spots(x: float, y: float, radius: float, width: float):
+    """(box, x, baseline, text-anchor) for each place a name may take around a circle."""
+    gap = radius + LABEL_GAP
+    height = LABEL_SIZE
+    diagonal = radius * 0.7 + LABEL_GAP
+    spots = [
+        (x + gap, y - height / 2, "start"),  # right
+        (x - gap, y - height / 2, "end"),  # left
+        (x, y - gap - height, "middle"),  # above
+        (x, y + gap, "middle"),  # below
+        (x + diagonal, y - diagonal - height, "start"),
+        (x + diagonal, y + diagonal, "start"),
+        (x - diagonal, y - diagonal - height, "end"),
+        (x - diagonal, y + diagonal, "end"),
+    ]
+    for anchor_x, top, anchor in spots:
+        left = {"start": anchor_x, "end": anchor_x - width, "middle": anchor_x - width / 2}[anchor]
+        box = (left, top, left + width, top + height)
+        yield box, anchor_x, top + height * 0.8, anchor
+
+
+def _area(box: tuple[float, float, float, float]) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
 def _structure_square(structure: StructurePoint, projection: _Projection) -> str:
     x, y = projection.point(structure.latitude, structure.longitude)
     half = STRUCTURE_SIZE / 2
@@ -338,6 +482,13 @@ def _legend(
                 % {"km": number_format(max_km, decimal_pos=0)},
             )
         )
+    entries.append(
+        (
+            f'<rect x="{cx - 8}" y="{{y_outline}}" width="16" height="12" rx="5" '
+            f'fill="#ffffff" stroke="{OUTLINE}" stroke-width="2.5"/>',
+            _("contour : enveloppe des communes desservies, pas la limite administrative"),
+        )
+    )
     half = STRUCTURE_SIZE / 2
     entries.append(
         (
@@ -350,7 +501,7 @@ def _legend(
     for index, (swatch, label) in enumerate(entries):
         y = top + index * LEGEND_ROW + LEGEND_ROW / 2
         parts.append(
-            swatch.format(y=f"{y:.1f}", y_square=f"{y - half:.1f}")
+            swatch.format(y=f"{y:.1f}", y_square=f"{y - half:.1f}", y_outline=f"{y - 6:.1f}")
             + f'<text x="{cx + 16}" y="{y + 4.5:.1f}" {FONT} fill="{INK}">{escape(label)}</text>'
         )
     return parts, len(entries)
@@ -420,5 +571,11 @@ def _description(
             )
             % {"count": len(coverage.unlocated_communes)}
         )
+    sentences.append(
+        _(
+            "Chaque commune porte son nom ; un contour entoure les communes desservies "
+            "(leur enveloppe, pas la limite administrative)."
+        )
+    )
     sentences.append(_("Le tableau donne le détail par commune."))
     return " ".join(sentences)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.utils import timezone
+
 from aiguillage.public.selectors import get_public_network
 
 
@@ -16,7 +18,8 @@ def public_view(view):
     def wrapper(request, network_slug: str, *args, **kwargs):
         network = get_public_network(network_slug)
         request.network = network
-        return view(request, network, *args, **kwargs)
+        with timezone.override(network.zone):  # the network's times on its pages
+            return view(request, network, *args, **kwargs)
 
     return wrapper
 

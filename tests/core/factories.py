@@ -26,7 +26,8 @@ class SiteFactory(factory.django.DjangoModelFactory):
     commune_insee = "34145"
     latitude = 43.6757
     longitude = 4.1357
-    opening_hours = "Tu-Sa 10:00-18:00"
+    # Open every weekday but Sunday, from 9:00: the agenda refuses dates when it is closed.
+    opening_hours = "Mo-Sa 09:00-19:00"
     public_computers = 4
     has_printer = True
     has_scanner = True

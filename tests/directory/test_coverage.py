@@ -1,6 +1,8 @@
 """Territorial coverage: distances per commune and need, bands, zones blanches, the SVG map."""
 
 import datetime
+import itertools
+import math
 import random
 import xml.etree.ElementTree as ET
 
@@ -16,21 +18,39 @@ from aiguillage.directory.coverage import (
     DISTANCE_BANDS_KM,
     SEARCH_CAP_KM,
     ZONE_BLANCHE_KM,
+    OfferKind,
+    OwnOffer,
     band_labels,
     distance_band,
+    distance_summaries,
     distance_to_nearest,
+    equipment_offers,
+    nothing_known,
+    summary_sentences,
     territory_coverage,
+    unserved_needs,
     zones_blanches,
 )
-from aiguillage.directory.svgmap import coverage_map_svg
-from tests.core.factories import NetworkFactory
+from aiguillage.directory.svgmap import (
+    LABEL_CHAR_WIDTH,
+    LABEL_SIZE,
+    convex_hull,
+    coverage_map_svg,
+)
+from tests.core.factories import NetworkFactory, SiteFactory
 from tests.core.test_geo import law_of_cosines_km
-from tests.directory.coverage_factories import CommuneFactory, ServedCommuneFactory
+from tests.directory.coverage_factories import (
+    LODEVE,
+    CommuneFactory,
+    ServedCommuneFactory,
+    build_unserved_territory,
+    north_of_lodeve,
+    serve,
+)
 from tests.directory.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
-LODEVE = (43.7317, 3.3194)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -38,11 +58,6 @@ def parse(svg):
     """The SVG as XML: our own output, so the stdlib parser is fine here."""
     assert isinstance(svg, SafeString)
     return ET.fromstring(str(svg))  # noqa: S314
-
-
-def north_of_lodeve(km):
-    """A point ``km`` due north of Lodève (a meridian arc is exactly km / km-per-degree)."""
-    return LODEVE[0] + km / KM_PER_DEGREE_LATITUDE, LODEVE[1]
 
 
 @pytest.fixture
@@ -58,15 +73,6 @@ def rsa():
 @pytest.fixture
 def network():
     return NetworkFactory()
-
-
-def serve(network, *, name, km, population, **extra):
-    latitude, longitude = north_of_lodeve(km)
-    commune = CommuneFactory(
-        name=name, latitude=latitude, longitude=longitude, population=population, **extra
-    )
-    ServedCommuneFactory(network=network, commune=commune)
-    return commune
 
 
 @pytest.fixture
@@ -423,3 +429,322 @@ class TestDemoTerritory:
     def test_missing_demo_communes_are_an_error(self):
         with pytest.raises(ValueError, match="34142"):
             served_communes_for_demo(NetworkFactory())
+
+
+def offer(need, kind, title, site):
+    return OwnOffer(need.pk, kind, title, (site,))
+
+
+@pytest.fixture
+def unserved(network):
+    return build_unserved_territory(network)
+
+
+def unserved_coverage(network, built):
+    return territory_coverage(network=network, needs=list(built.needs.values()))
+
+
+def slugs(items):
+    return [item.need.slug for item in items]
+
+
+class TestDistanceSummaries:
+    def test_needs_with_nothing_within_10_20_and_30_km_of_any_commune(self, network, unserved):
+        coverage = unserved_coverage(network, unserved)
+        email, printing = unserved.needs["email"], unserved.needs["printing"]
+        offers = [
+            offer(email, OfferKind.WORKSHOP, "Créer son adresse e-mail", "Médiathèque du Bosc"),
+            offer(printing, OfferKind.EQUIPMENT, "imprimante", "Médiathèque du Bosc"),
+        ]
+
+        ten, twenty, thirty = distance_summaries(coverage, offers=offers)
+
+        assert [s.threshold_km for s in (ten, twenty, thirty)] == [10.0, 20.0, 30.0]
+        assert [s.count for s in (ten, twenty, thirty)] == [4, 3, 2]
+        # What the network's own sites offer, apart from what nobody does.
+        assert slugs(ten.own) == ["creer-adresse-email", "imprimer-document"]
+        assert slugs(twenty.own) == ["imprimer-document"]
+        assert thirty.own == ()
+        for summary in (ten, twenty, thirty):
+            assert sorted(slugs(summary.nobody)) == ["demander-rsa", "prendre-en-main-smartphone"]
+        # Served that near only part of the territory: counted apart, not as nowhere.
+        assert [n.slug for n in ten.partly] == ["declarer-ses-revenus"]
+        assert sorted(n.slug for n in twenty.partly) == [
+            "creer-adresse-email",
+            "declarer-ses-revenus",
+        ]
+        assert len(thirty.partly) == 3
+        email_item = ten.own[0]
+        assert email_item.nearest.commune.name == "La Couvertoirade"
+        assert email_item.nearest_km == pytest.approx(15.0, abs=0.001)
+        assert email_item.nearest.structure.name == "Espace numérique du Larzac"
+        assert [o.label for o in email_item.offers] == ["atelier « Créer son adresse e-mail »"]
+        assert ten.nobody[0].nearest is None and ten.nobody[0].offers == ()
+
+    def test_the_counts_agree_with_each_communes_distance(self, network, unserved):
+        coverage = unserved_coverage(network, unserved)
+        for summary in distance_summaries(coverage):
+            threshold = summary.threshold_km
+            expected = {
+                need.slug
+                for need in coverage.needs
+                if all(r.distance_km is None or r.distance_km > threshold for r in need.communes)
+            }
+            assert set(slugs(summary.own + summary.nobody)) == expected
+            assert summary.own == ()  # no offer given: every one is nobody's
+
+    def test_nobody_lists_the_farthest_first(self, network, unserved):
+        coverage = unserved_coverage(network, unserved)
+        (ten, _twenty, _thirty) = distance_summaries(coverage)
+        distances = [item.nearest_km for item in ten.nobody]
+        assert distances[:2] == [None, None]  # RSA, smartphone: nothing within the cap
+        assert distances[2:] == [pytest.approx(25.0, abs=0.001), pytest.approx(15.0, abs=0.001)]
+
+    def test_offers_of_one_kind_and_title_at_several_sites_are_merged(self, network, unserved):
+        coverage = unserved_coverage(network, unserved)
+        printing = unserved.needs["printing"]
+        offers = [
+            offer(printing, OfferKind.EQUIPMENT, "imprimante", "Médiathèque du Bosc"),
+            offer(printing, OfferKind.STAFF, "Rendez-vous numérique", "Bibliothèque du Larzac"),
+            offer(printing, OfferKind.EQUIPMENT, "imprimante", "Bibliothèque du Larzac"),
+            offer(printing, OfferKind.WORKSHOP, "Imprimer", "Médiathèque du Bosc"),
+        ]
+        (item,) = [
+            i
+            for i in unserved_needs(coverage, threshold_km=20.0, offers=offers)
+            if i.need.slug == "imprimer-document"
+        ]
+        assert [(o.kind, o.site_names) for o in item.offers] == [
+            (OfferKind.WORKSHOP, ("Médiathèque du Bosc",)),
+            (OfferKind.STAFF, ("Bibliothèque du Larzac",)),
+            (OfferKind.EQUIPMENT, ("Bibliothèque du Larzac", "Médiathèque du Bosc")),
+        ]
+        assert [o.label for o in item.offers] == [
+            "atelier « Imprimer »",
+            "rendez-vous « Rendez-vous numérique »",
+            "imprimante",
+        ]
+
+    def test_a_territory_without_located_communes_claims_nothing(self, network, taxes):
+        ServedCommuneFactory(network=network, commune=CommuneFactory(latitude=None, longitude=None))
+        coverage = territory_coverage(network=network, needs=[taxes])
+        summaries = distance_summaries(coverage)
+        assert [s.count for s in summaries] == [0, 0, 0]
+        assert [summary_sentences(coverage, s) for s in summaries] == [[], [], []]
+        assert not nothing_known(coverage)
+
+    def test_nothing_known_only_when_no_need_is_served_within_the_cap(self, network, unserved):
+        needs = unserved.needs
+        assert nothing_known(
+            territory_coverage(network=network, needs=[needs["rsa"], needs["smartphone"]])
+        )
+        assert not nothing_known(
+            territory_coverage(network=network, needs=[needs["rsa"], needs["email"]])
+        )
+
+
+class TestSummarySentences:
+    def test_several(self, network, unserved):
+        coverage = unserved_coverage(network, unserved)
+        offers = [offer(unserved.needs["printing"], OfferKind.EQUIPMENT, "imprimante", "M")]
+        ten, _twenty, thirty = distance_summaries(coverage, offers=offers)
+        assert summary_sentences(coverage, ten) == [
+            "4 démarches n'ont de lieu compétent connu à 10 km ou moins d'aucune commune du "
+            "territoire.",
+            "Proposées dans les médiathèques du réseau : 1 ; proposées nulle part à cette "
+            "distance : 3.",
+            "1 autre démarche a un lieu compétent connu à 10 km ou moins d'une partie "
+            "seulement des communes.",
+        ]
+        assert summary_sentences(coverage, thirty)[2] == (
+            "3 autres démarches ont un lieu compétent connu à 30 km ou moins d'une partie "
+            "seulement des communes."
+        )
+
+    def test_one(self, network, unserved):
+        needs = unserved.needs
+        coverage = territory_coverage(network=network, needs=[needs["taxes"], needs["rsa"]])
+        twenty = distance_summaries(coverage)[1]
+        assert summary_sentences(coverage, twenty)[:2] == [
+            "1 démarche n'a de lieu compétent connu à 20 km ou moins d'aucune commune du "
+            "territoire.",
+            "Proposées dans les médiathèques du réseau : 0 ; proposées nulle part à cette "
+            "distance : 1.",
+        ]
+
+    def test_none(self, network, unserved):
+        coverage = territory_coverage(network=network, needs=[unserved.needs["taxes"]])
+        ten = distance_summaries(coverage)[0]
+        assert summary_sentences(coverage, ten) == [
+            "Chaque démarche a un lieu compétent connu à 10 km ou moins d'au moins une "
+            "commune du territoire.",
+            "1 autre démarche a un lieu compétent connu à 10 km ou moins d'une partie "
+            "seulement des communes.",
+        ]
+
+    def test_no_active_need(self, network, unserved):
+        coverage = territory_coverage(network=network, needs=[])
+        assert summary_sentences(coverage, distance_summaries(coverage)[0]) == [
+            "Le catalogue n'a aucune démarche active."
+        ]
+
+
+class TestEquipmentOffers:
+    def test_the_networks_active_sites_equipment_does_printing_scanning_and_wifi(
+        self, network, unserved
+    ):
+        SiteFactory(network=network, name="Médiathèque du Bosc", has_scanner=False)
+        SiteFactory(network=network, name="Fermée", is_active=False)
+        SiteFactory(name="Autre réseau")  # another network's printer is not ours
+        SiteFactory(network=network, name="Sans matériel", has_printer=False,
+                    has_scanner=False, has_wifi=False)  # fmt: skip
+        scanning = Need.objects.get(slug="scanner-envoyer-document")
+        needs = [*unserved.needs.values(), scanning]
+        coverage = territory_coverage(network=network, needs=needs)
+
+        offers = equipment_offers(network=network, coverage=coverage)
+
+        assert {(o.need_id, o.kind, o.title, o.site_names) for o in offers} == {
+            (unserved.needs["printing"].pk, OfferKind.EQUIPMENT, "imprimante",
+             ("Médiathèque du Bosc",)),
+        }  # fmt: skip
+        # The wifi need is not asked for; a printer does not create an e-mail address.
+        ten = distance_summaries(coverage, offers=offers)[0]
+        assert slugs(ten.own) == ["imprimer-document"]
+        assert "scanner-envoyer-document" in slugs(ten.nobody)
+
+
+def outline_points(root):
+    (path,) = root.findall(f".//{SVG}path[@class='territory']")
+    d = path.get("d")
+    assert d.startswith("M") and d.endswith("Z")
+    return [tuple(float(v) for v in pair.split()) for pair in d[1:-1].split("L")]
+
+
+def inside(point, polygon):
+    """Ray casting: strictly inside a simple polygon (ours is convex)."""
+    x, y = point
+    crossings = 0
+    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            crossings += 1
+    return crossings % 2 == 1
+
+
+def is_label(element):
+    return element.get("class") == "commune-label"
+
+
+def label_box(label):
+    """The box the map reserved for a name (its own estimate of the text's width)."""
+    width = len(label.text) * LABEL_CHAR_WIDTH
+    x, baseline = float(label.get("x")), float(label.get("y"))
+    left = {"start": x, "end": x - width, "middle": x - width / 2}[label.get("text-anchor")]
+    top = baseline - LABEL_SIZE * 0.8
+    return (left, top, left + width, top + LABEL_SIZE)
+
+
+def overlaps(a, b):
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def texts(root, css_class=None):
+    return [
+        "".join(t.itertext())
+        for t in root.iter(f"{SVG}text")
+        if css_class is None or t.get("class") == css_class
+    ]
+
+
+class TestMapLegendLabelsOutline:
+    def test_every_commune_of_the_table_is_named_on_the_map(self, network, unserved):
+        coverage = unserved_coverage(network, unserved)
+        need = coverage.by_slug("creer-adresse-email")
+        root = parse(coverage_map_svg(coverage, need=need))
+        labels = root.findall(f".//{SVG}text[@class='commune-label']")
+        # The table beside the map lists need.communes: each has its name on the map.
+        assert sorted(texts(root, "commune-label")) == sorted(r.commune.name for r in need.communes)
+        width, height = float(root.get("width")), float(root.get("height"))
+        for label in labels:
+            assert 0 <= float(label.get("x")) <= width
+            assert 0 <= float(label.get("y")) <= height
+            assert label.get("paint-order") == "stroke"  # the halo under the letters
+
+    def test_names_of_close_communes_do_not_overlap(self, network, taxes):
+        # Four long names in an east-west row, 500 m apart: side by side they would
+        # overlap, so they go left, above, below, right.
+        step = 0.5 / (KM_PER_DEGREE_LATITUDE * math.cos(math.radians(LODEVE[0])))
+        for index in range(4):
+            ServedCommuneFactory(
+                network=network,
+                commune=CommuneFactory(
+                    name=f"Saint-Martin-de-la-Commune-{index}",
+                    latitude=LODEVE[0],
+                    longitude=LODEVE[1] + index * step,
+                    population=300,
+                ),
+            )
+        coverage = territory_coverage(network=network, needs=[taxes])
+        root = parse(coverage_map_svg(coverage, need=coverage.needs[0]))
+        boxes = [label_box(label) for label in root.iter(f"{SVG}text") if is_label(label)]
+        assert len(boxes) == 4
+        for first, second in itertools.combinations(boxes, 2):
+            assert not overlaps(first, second)
+        for circle in root.findall(f".//{SVG}circle[@class='commune']"):
+            cx, cy, r = (float(circle.get(a)) for a in ("cx", "cy", "r"))
+            for box in boxes:  # no name over another commune's circle (nor its own)
+                assert not overlaps(box, (cx - r, cy - r, cx + r, cy + r))
+
+    def test_the_outline_encloses_every_commune(self, network, unserved):
+        coverage = unserved_coverage(network, unserved)
+        root = parse(coverage_map_svg(coverage, need=coverage.needs[0]))
+        polygon = outline_points(root)
+        assert len(polygon) >= 3
+        circles = root.findall(f".//{SVG}circle[@class='commune']")
+        assert len(circles) == 5
+        for circle in circles:
+            cx, cy, r = (float(circle.get(a)) for a in ("cx", "cy", "r"))
+            for dx, dy in ((0, 0), (r, 0), (-r, 0), (0, r), (0, -r)):  # the whole circle
+                assert inside((cx + dx, cy + dy), polygon)
+        # Drawn under the communes, so that it never hides one.
+        order = [el.get("class") for el in root.iter() if el.get("class")]
+        assert order.index("territory") < order.index("commune")
+
+    @pytest.mark.parametrize("count", [1, 2])
+    def test_one_or_two_communes_still_get_a_closed_outline(self, network, taxes, count):
+        for km in range(count):
+            serve(network, name=f"C{km}", km=km * 5, population=100)
+        coverage = territory_coverage(network=network, needs=[taxes])
+        polygon = outline_points(parse(coverage_map_svg(coverage)))
+        assert len(polygon) >= 3
+
+    def test_the_legend_explains_bands_outline_and_structures(self, network, unserved):
+        coverage = unserved_coverage(network, unserved)
+        need = coverage.by_slug("creer-adresse-email")
+        root = parse(coverage_map_svg(coverage, need=need))
+        legend = texts(root, None)
+        assert "de 10 à 20 km : 1 commune" in legend  # La Couvertoirade, 15 km
+        assert "de 20 à 30 km : 1 commune" in legend  # Le Caylar, 25 km
+        assert "plus de 30 km, ou aucune : 3 communes" in legend  # Le Bosc, Lodève, Nant
+        assert "contour : enveloppe des communes desservies, pas la limite administrative" in legend
+        assert "structure compétente" in legend
+        desc = root.find(f"{SVG}desc").text
+        assert "Chaque commune porte son nom" in desc and "contour" in desc
+        neutral = texts(parse(coverage_map_svg(coverage)), None)
+        assert "contour : enveloppe des communes desservies, pas la limite administrative" in (
+            neutral
+        )
+
+    def test_labels_are_escaped(self, network, taxes):
+        serve(network, name="<b>A & B</b>", km=0, population=10)
+        coverage = territory_coverage(network=network, needs=[taxes])
+        svg = coverage_map_svg(coverage)
+        assert "<b>" not in svg
+        assert texts(parse(svg), "commune-label") == ["<b>A & B</b>"]
+
+
+def test_convex_hull():
+    square = [(0, 0), (4, 0), (4, 4), (0, 4)]
+    assert sorted(convex_hull([*square, (2, 2), (1, 3), (4, 2)])) == sorted(square)
+    assert convex_hull([(1, 1), (1, 1)]) == [(1, 1)]
+    assert convex_hull([(0, 0), (1, 1), (2, 2)]) == [(0, 0), (2, 2)]  # collinear: the ends

@@ -125,7 +125,7 @@ class TestSitePage:
         assert "1 place de la Mairie, 34400 Lunel" in page
         assert 'href="tel:04 67 00 00 00"' in page
         assert "<caption>Les 7 prochains jours</caption>" in page
-        assert "de 10 h à 18 h" in page  # Tu-Sa 10:00-18:00, read aloud
+        assert "de 9 h à 19 h" in page  # Mo-Sa 09:00-19:00, read aloud
         assert "Fermé" in page  # and the days it is closed
         assert workshop.title in page and permanence.title in page
         assert 'href="/p/pic/sites/zola/agenda.ics"' in page

@@ -1,6 +1,7 @@
 """The agenda: who is present where and when, what can be booked, and who booked it."""
 
 from aiguillage.agenda.models.appointments import Appointment, AppointmentStatus, CancelledBy
+from aiguillage.agenda.models.closures import Closure
 from aiguillage.agenda.models.contact import Channel
 from aiguillage.agenda.models.permanences import (
     BookableBy,
@@ -27,6 +28,7 @@ __all__ = [
     "BookableBy",
     "CancelledBy",
     "Channel",
+    "Closure",
     "Level",
     "Occurrence",
     "OccurrenceStatus",

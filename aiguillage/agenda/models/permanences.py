@@ -96,6 +96,19 @@ class Permanence(TimestampedModel):
         default=2,
         help_text=_("Le public ne peut plus réserver un créneau qui commence avant ce délai."),
     )
+    outside_opening_hours = models.BooleanField(
+        _("en dehors des horaires d'ouverture"),
+        default=False,
+        help_text=_(
+            "À cocher quand la permanence se tient quand le site est fermé au public "
+            "(un partenaire qui vient avant l'ouverture, par exemple)."
+        ),
+    )
+    on_public_holidays = models.BooleanField(
+        _("aussi les jours fériés"),
+        default=False,
+        help_text=_("Sans cette case, aucune date n'est créée un jour férié."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     materialised_until = models.DateField(null=True, blank=True, editable=False)
 

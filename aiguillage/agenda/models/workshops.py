@@ -75,6 +75,16 @@ class Workshop(TimestampedModel):
     status = models.CharField(
         _("état"), max_length=10, choices=WorkshopStatus.choices, default=WorkshopStatus.DRAFT
     )
+    outside_opening_hours = models.BooleanField(
+        _("en dehors des horaires d'ouverture"),
+        default=False,
+        help_text=_("À cocher quand une séance a lieu quand le site est fermé au public."),
+    )
+    on_public_holidays = models.BooleanField(
+        _("aussi les jours fériés"),
+        default=False,
+        help_text=_("Sans cette case, une séance un jour férié est refusée."),
+    )
     # The first session's start, copied so that lists of upcoming workshops are one read.
     starts_at = models.DateTimeField(_("début"), null=True, blank=True, editable=False)
 

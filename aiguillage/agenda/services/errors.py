@@ -30,3 +30,8 @@ class ClosedToThisChannel(AgendaError):
 class BookingPast(AgendaError):
     """The time of the booking has come: it can no longer be cancelled (the API
     answers 409 "past")."""
+
+
+class OutsideOpeningHours(AgendaError):
+    """A date held when the site is closed to the public, closed exceptionally, or on a
+    public holiday, without the coordinator saying so."""

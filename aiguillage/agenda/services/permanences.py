@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda import rules
+from aiguillage.agenda import place_calendar, rules
 from aiguillage.agenda.models import (
     Appointment,
     AppointmentStatus,
@@ -30,12 +30,20 @@ from aiguillage.agenda.models import (
 )
 from aiguillage.agenda.recurrence import Window, expand, split_into_slots
 from aiguillage.agenda.services.appointments import cancel_appointment
-from aiguillage.agenda.services.errors import AgendaError, Overlap, SlotUnavailable
+from aiguillage.agenda.services.errors import (
+    AgendaError,
+    OutsideOpeningHours,
+    Overlap,
+    SlotUnavailable,
+)
 
 WINDOW_DAYS = 183  # about six months ahead
 
 
-def _windows(permanence: Permanence, first_day: datetime.date, last_day: datetime.date):
+def _all_windows(
+    permanence: Permanence, first_day: datetime.date, last_day: datetime.date
+) -> list[Window]:
+    """Every window of the rule, in the network's time zone (closures and holidays in)."""
     return expand(
         rule=permanence.rrule,
         starts_on=permanence.starts_on,
@@ -44,7 +52,54 @@ def _windows(permanence: Permanence, first_day: datetime.date, last_day: datetim
         end_time=permanence.end_time,
         first_day=first_day,
         last_day=last_day,
+        tz=permanence.network.zone,
     )
+
+
+def _windows(
+    permanence: Permanence, first_day: datetime.date, last_day: datetime.date
+) -> list[Window]:
+    """The windows that can be held: none while the site is closed, none on a public
+    holiday unless the permanence opens on those too (the site's hours are checked
+    when the permanence is saved, not here: see check_opening_hours)."""
+    windows = _all_windows(permanence, first_day, last_day)
+    if not windows:
+        return windows
+    closures = place_calendar.closures_between(permanence.site, first_day, last_day)
+    return [
+        window
+        for window in windows
+        if place_calendar.window_problem(
+            permanence.site,
+            window,
+            zone=permanence.network.zone,
+            closures=closures,
+            outside_opening_hours=True,  # the hours are the save's to check
+            on_public_holidays=permanence.on_public_holidays,
+            today=first_day,
+        )
+        is None
+    ]
+
+
+def check_opening_hours(permanence: Permanence, *, today: datetime.date) -> None:
+    """Refuse a permanence held when its site is closed to the public, naming the
+    site's hours, unless it says it is held outside them."""
+    if permanence.outside_opening_hours:
+        return
+    last_day = today + datetime.timedelta(days=WINDOW_DAYS)
+    for window in _windows(permanence, today, last_day):
+        problem = place_calendar.window_problem(
+            permanence.site,
+            window,
+            zone=permanence.network.zone,
+            closures=(),
+            outside_opening_hours=False,
+            on_public_holidays=True,
+            today=today,
+        )
+        if problem is not None:
+            raise OutsideOpeningHours(problem.message)
 
 
 def _same_person(permanence: Permanence) -> dict[str, object] | None:
@@ -117,6 +172,7 @@ def save_permanence(
     """
     permanence.full_clean()
     check_no_overlap(permanence, today=today)
+    check_opening_hours(permanence, today=today)
     permanence.save()
     if needs is not None:
         permanence.needs.set(needs)
@@ -359,6 +415,7 @@ def edit_permanence(
     old = Permanence.objects.select_for_update().get(pk=permanence.pk)
     permanence.full_clean()
     check_no_overlap(permanence, today=today)
+    check_opening_hours(permanence, today=today)
     plan = _plan_schedule(old, permanence, today=today, now=now)
     _check_seats(plan, permanence.seats_per_slot)
     if {a.pk for a in plan.moved} - set(cancel):

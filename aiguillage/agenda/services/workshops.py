@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aiguillage.agenda import rules
+from aiguillage.agenda import place_calendar, rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
     Attendance,
@@ -32,6 +32,7 @@ from aiguillage.agenda.models import (
 from aiguillage.agenda.recurrence import Window
 from aiguillage.agenda.services.errors import (
     AlreadyBooked,
+    OutsideOpeningHours,
     SlotUnavailable,
     WorkshopFull,
 )
@@ -189,6 +190,33 @@ def _checked_sessions(sessions: Iterable[Window]) -> list[Window]:
     return windows
 
 
+def _check_calendar(workshop: Workshop, windows: list[Window], *, now: datetime.datetime) -> None:
+    """Each session to come at a time its site is open: never during a closure, on a
+    public holiday or outside the hours only when the coordinator ticked it. Sessions
+    already held are history and are not checked again."""
+    if workshop.status == WorkshopStatus.CANCELLED:
+        return
+    zone = workshop.network.zone
+    to_come = [w for w in windows if not rules.has_started(w.starts_at, now)]
+    if not to_come:
+        return
+    first = to_come[0].starts_at.astimezone(zone).date()
+    last = to_come[-1].starts_at.astimezone(zone).date()
+    closures = place_calendar.closures_between(workshop.site, first, last)
+    for window in to_come:
+        problem = place_calendar.window_problem(
+            workshop.site,
+            window,
+            zone=zone,
+            closures=closures,
+            outside_opening_hours=workshop.outside_opening_hours,
+            on_public_holidays=workshop.on_public_holidays,
+            today=now.astimezone(zone).date(),
+        )
+        if problem is not None:
+            raise OutsideOpeningHours(problem.message)
+
+
 def _reconcile_sessions(workshop: Workshop, windows: list[Window], *, registered: int) -> None:
     """Same start, same session (its end may change); others are added or removed.
     With people registered, a session is neither moved nor removed: they chose these
@@ -242,6 +270,7 @@ def save_workshop(
     database's, never the form's. Raises an AgendaError (nothing written) when refused.
     """
     windows = _checked_sessions(sessions)
+    _check_calendar(workshop, windows, now=now)
     workshop.starts_at = windows[0].starts_at
     promoted: list[Registration] = []
     cancelled: list[Registration] = []
@@ -272,6 +301,18 @@ def save_workshop(
     if needs is not None:
         workshop.needs.set(needs)
     return WorkshopSaved(workshop=workshop, promoted=promoted, cancelled=cancelled)
+
+
+@transaction.atomic
+def cancel_workshop_for_closure(
+    *, workshop: Workshop, now: datetime.datetime
+) -> list[Registration]:
+    """The workshop cancelled because its site closes on every one of its dates; returns
+    the registrations cancelled, to be told."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    people = _cancel_everyone(workshop, now=now)
+    Workshop.objects.filter(pk=workshop.pk).update(status=WorkshopStatus.CANCELLED)
+    return people
 
 
 def _cancel_everyone(workshop: Workshop, *, now: datetime.datetime) -> list[Registration]:

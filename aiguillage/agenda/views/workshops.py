@@ -34,7 +34,6 @@ from aiguillage.agenda.models import (
     Workshop,
     WorkshopStatus,
 )
-from aiguillage.agenda.recurrence import PARIS
 from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.workshops import (
     cancel_registration,
@@ -57,7 +56,9 @@ def _role(request) -> str:
 
 
 def _start_of_today() -> datetime.datetime:
-    return datetime.datetime.combine(timezone.localdate(), datetime.time.min, tzinfo=PARIS)
+    return datetime.datetime.combine(
+        timezone.localdate(), datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
 
 
 @network_view(action=Action.AGENDA_VIEW)

@@ -18,14 +18,17 @@ from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.models import (
     BookableBy,
     Channel,
+    Closure,
     Level,
     Permanence,
     PermanenceKind,
     Workshop,
     WorkshopStatus,
 )
-from aiguillage.agenda.recurrence import PARIS, Window, weekly
+from aiguillage.agenda.place_calendar import closure_on, closures_between, public_holiday
+from aiguillage.agenda.recurrence import Window, weekly
 from aiguillage.agenda.services.appointments import book_slot
+from aiguillage.agenda.services.closures import declare_closure
 from aiguillage.agenda.services.permanences import materialise, save_permanence
 from aiguillage.agenda.services.workshops import register, save_workshop
 from aiguillage.catalog.models import Need
@@ -73,6 +76,8 @@ def _permanences(today: datetime.date) -> list[dict]:
             "kind": PermanenceKind.PARTNER,
             "structure": "fs-lodevois-larzac",
             "partner_agent": "Sophie Lambert",
+            # Before the library opens (14:00 on Tuesdays): the coordinator said so.
+            "outside_opening_hours": True,
             "rrule": weekly(TUESDAY),
             "starts_on": today,
             "ends_on": None,
@@ -125,8 +130,8 @@ def _permanences(today: datetime.date) -> list[dict]:
             "rrule": weekly(WEDNESDAY, interval=2),
             "starts_on": campaign_start,
             "ends_on": campaign_end,
-            "start_time": datetime.time(9, 30),
-            "end_time": datetime.time(12, 0),
+            "start_time": datetime.time(14, 0),
+            "end_time": datetime.time(16, 30),
             "slot_minutes": 30,
             "seats_per_slot": 1,
             "bookable_by": BookableBy.DESK,
@@ -206,7 +211,7 @@ def _workshops(today: datetime.date) -> list[dict]:
             "site": "le-bosc",
             "animator": "karim.benali@mediatheques-demo.example",
             "level": Level.INTERMEDIATE,
-            "sessions": [(_next(today, THURSDAY, 2), 10)],
+            "sessions": [(_next(today, SATURDAY, 2), 10)],
             "capacity": 6,
             "waitlist_capacity": 3,
             "needs": ["se-connecter-franceconnect", "creer-identite-numerique-la-poste"],
@@ -245,13 +250,52 @@ def _workshops(today: datetime.date) -> list[dict]:
     ]
 
 
+def _working_days(site: Site, sessions: list[tuple[datetime.date, int]]):
+    """The sessions, each a week later while it falls on a public holiday or a closure
+    (the demo is seeded on any date: a Friday session may be 25 December)."""
+    moved, taken = [], set()
+    for day, hour in sessions:
+        while public_holiday(site, day) or day in taken or _closed(site, day):
+            day += datetime.timedelta(days=7)
+        taken.add(day)
+        moved.append((day, hour))
+    return moved
+
+
+def _closed(site: Site, day: datetime.date) -> bool:
+    return closure_on(day, closures_between(site, day, day)) is not None
+
+
+def _inventory_day(today: datetime.date) -> datetime.date:
+    """The Saturday of the third week: Le Bosc closes for its inventory."""
+    return _next(today, SATURDAY, 3)
+
+
+def _seed_closure(network: Network, sites: dict, *, today, now, summary) -> None:
+    day = _inventory_day(today)
+    site = sites["le-bosc"]
+    if Closure.objects.filter(network=network, site=site).exists():
+        summary.count("unchanged")
+        return
+    declare_closure(
+        network=network,
+        site=site,
+        starts_on=day,
+        ends_on=day,
+        reason="inventaire",
+        by=None,
+        now=now,
+    )
+    summary.count("created")
+
+
 def _needs(slugs: list[str]) -> list[int]:
     return list(Need.objects.filter(slug__in=slugs).values_list("pk", flat=True))
 
 
 def seed_agenda(*, network: Network, today: datetime.date, summary: DemoSummary) -> None:
     """Create what is missing of the demo agenda; existing rows are left alone."""
-    now = datetime.datetime.combine(today, datetime.time(7, 0), tzinfo=PARIS)
+    now = datetime.datetime.combine(today, datetime.time(7, 0), tzinfo=network.zone)
     sites = {site.slug: site for site in Site.objects.filter(network=network)}
     members = {
         m.user.email: m for m in Membership.objects.filter(network=network).select_related("user")
@@ -263,6 +307,7 @@ def seed_agenda(*, network: Network, today: datetime.date, summary: DemoSummary)
             summary.count("unchanged")
             continue
         _create_permanence(network, row, sites, members, today=today, now=now, summary=summary)
+    _seed_closure(network, sites, today=today, now=now, summary=summary)
     for row in _workshops(today):
         if Workshop.objects.filter(network=network, title=row["title"]).exists():
             summary.count("unchanged")
@@ -291,6 +336,7 @@ def _create_permanence(network, row, sites, members, *, today, now, summary) -> 
         slot_minutes=row["slot_minutes"],
         seats_per_slot=row["seats_per_slot"],
         bookable_by=row["bookable_by"],
+        outside_opening_hours=row.get("outside_opening_hours", False),
     )
     save_permanence(permanence=permanence, needs=_needs(row["needs"]), today=today)
     summary.count("created")
@@ -324,10 +370,10 @@ def _create_workshop(network, row, sites, members, *, now, summary) -> None:
     )
     sessions = [
         Window(
-            datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=PARIS),
-            datetime.datetime.combine(day, datetime.time(hour + 2, 0), tzinfo=PARIS),
+            datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=network.zone),
+            datetime.datetime.combine(day, datetime.time(hour + 2, 0), tzinfo=network.zone),
         )
-        for day, hour in row["sessions"]
+        for day, hour in _working_days(workshop.site, row["sessions"])
     ]
     save_workshop(workshop=workshop, sessions=sessions, needs=_needs(row["needs"]), now=now)
     summary.count("created")
