@@ -205,7 +205,7 @@ class TestValidation:
             ({**CAF, "date_maj": "hier"}, "date_maj"),
             ({**CAF, "siret": "123"}, "siret"),
             ({**CAF, "code_postal": "347"}, "code_postal"),
-            ({**CAF, "courriel": "pas-une-adresse"}, "courriel"),
+            ({**CAF, "telephone": 467889090}, "telephone"),
             ({**CAF, "reseaux_porteurs": ["reseau-invente"]}, "reseaux_porteurs.0"),
             ({**CAF, "latitude": 143.0}, "latitude/longitude"),
             ({**CAF, "code_insee": "2C001"}, "code_insee"),

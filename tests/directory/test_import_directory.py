@@ -159,7 +159,9 @@ def test_an_update_writes_every_field_a_format_sets():
     structure = DIStructure.model_validate(
         {"source": "dora", "id": "s1", "nom": "CCAS", "date_maj": "2024-01-01"}
     )
-    assert set(data_inclusion.structure_values(structure)) == set(data_inclusion.STRUCTURE_FIELDS)
+    assert set(data_inclusion.structure_values(structure, [])) == set(
+        data_inclusion.STRUCTURE_FIELDS
+    )
     service = DIService.model_validate(
         {
             "source": "dora",
@@ -170,7 +172,7 @@ def test_an_update_writes_every_field_a_format_sets():
             "date_maj": "2024-01-01",
         }
     )
-    assert set(data_inclusion.service_values(service)) == set(data_inclusion.SERVICE_FIELDS)
+    assert set(data_inclusion.service_values(service, [])) == set(data_inclusion.SERVICE_FIELDS)
 
 
 @pytest.mark.django_db
@@ -305,14 +307,14 @@ BROKEN_ROWS = [
     lieu("l3", "Coordonnées fausses", latitude="95.2"),
     lieu("l4", "Code postal faux", code_postal="347"),
     lieu("l5", "Liste fermée", frais_a_charge="Gratuit|Prix libre"),
-    lieu("l6", "Téléphone faux", telephone="06 12"),
+    lieu("l6", "Date fausse", date_maj="02/04/2024"),
     lieu("l1", "Identifiant en double"),
 ]
 BROKEN_ERRORS = [
     (4, "latitude/longitude", "outside the WGS84 range"),
     (5, "code_postal", "not a 5-digit postcode"),
     (6, "frais_a_charge", "not a value of the standard's list"),
-    (7, "telephone", "not a phone number"),
+    (7, "date_maj", "not a date"),
     (8, "id", "duplicate id, first seen on line 2"),
     (9, "*", "truncated or extra fields: 3 fields instead of 32"),
 ]
@@ -330,7 +332,7 @@ class TestBadRows:
         out, err = run(broken_file(tmp_path), "--report", str(report_path))
         assert out.strip() == (
             "lieux-mediation-numerique: 8 rows, 2 created, 0 updated, 0 unchanged, "
-            "0 inactive, 6 skipped"
+            "0 inactive, 6 skipped, 0 warnings"
         )
         lines = err.strip().splitlines()
         assert lines[0] == "line 4: latitude/longitude ('95.2, 3.3194'): outside the WGS84 range"
@@ -436,7 +438,8 @@ class TestReimport:
         before = snapshot()
         out, _err = run(path)
         assert out.strip() == (
-            "france-services: 2 rows, 0 created, 0 updated, 2 unchanged, 0 inactive, 0 skipped"
+            "france-services: 2 rows, 0 created, 0 updated, 2 unchanged, 0 inactive, 0 skipped, "
+            "0 warnings"
         )
         assert snapshot() == before
 

@@ -145,7 +145,10 @@ class TestSmallFile:
         lodeve = Structure.objects.get(source_id="10")
         assert not lodeve.opening_hours_valid
         assert "We: matin seulement" in lodeve.opening_hours
-        assert any("opening hours" in note for note in report.notes)
+        [warning] = report.warnings
+        assert (warning.line, warning.field, warning.value, warning.code) == (
+            2, "h_mercredi", "matin seulement", "hours",
+        )  # fmt: skip
 
     @pytest.mark.parametrize(
         "old,new,field",
@@ -154,7 +157,6 @@ class TestSmallFile:
             ("43.7317,3.3194", "43.7317,", "latitude/longitude"),
             ('"34700"', '"347"', "code_postal"),
             ('"34142"', '"3414X"', "insee_com"),
-            ('"lodeve@france-services.gouv.fr - accueil@lodeve.fr"', '"pas une adresse"', "mail"),
             ('"France services de Lodève"', '""', "lib_fs"),
         ],
     )
@@ -173,10 +175,20 @@ class TestSmallFile:
         assert [(e.line, e.field) for e in report.errors] == [(3, "id_fs"), (4, "*")]
         assert str(report.errors[0]) == "line 3: id_fs ('10'): duplicate id, first seen on line 2"
 
-    def test_a_lenient_phone_is_kept_as_typed(self, tmp_path):
+    def test_a_lenient_phone_is_kept_as_typed_with_a_warning(self, tmp_path):
         row = LODEVE.replace('"04 67 88 86 00"', '"standard : voir mairie"')
-        import_directory(write(tmp_path, HEADER + row))
+        report = import_directory(write(tmp_path, HEADER + row))
         assert Structure.objects.get(source_id="10").phone == "standard : voir mairie"
+        assert [(w.line, w.field, w.code) for w in report.warnings] == [(2, "telephone", "phone")]
+
+    def test_a_bad_address_among_several_is_left_out_with_a_warning(self, tmp_path):
+        row = LODEVE.replace("accueil@lodeve.fr", "pas une adresse")
+        report = import_directory(write(tmp_path, HEADER + row))
+        assert (report.created, report.skipped) == (1, 0)
+        lodeve = Structure.objects.get(source_id="10")
+        assert lodeve.email == "lodeve@france-services.gouv.fr" and lodeve.other_emails == []
+        # "pas une adresse" is split like a list of addresses: three bad words.
+        assert {(w.line, w.field, w.code) for w in report.warnings} == {(2, "mail", "email")}
 
 
 @needs_shared_file
@@ -185,7 +197,8 @@ def test_the_real_list_imports_whole_then_again_unchanged(capsys):
     call_command("import_directory", str(FRANCE_SERVICES))
     first = capsys.readouterr().out.strip().splitlines()[-1]
     assert first == (
-        "france-services: 2845 rows, 2845 created, 0 updated, 0 unchanged, 0 inactive, 0 skipped"
+        "france-services: 2845 rows, 2845 created, 0 updated, 0 unchanged, 0 inactive, "
+        "0 skipped, 0 warnings"
     )
     structures = Structure.objects.filter(source="france-services")
     assert structures.count() == 2845
@@ -220,6 +233,7 @@ def test_the_real_list_imports_whole_then_again_unchanged(capsys):
     call_command("import_directory", str(FRANCE_SERVICES))
     second = capsys.readouterr().out.strip().splitlines()[-1]
     assert second == (
-        "france-services: 2845 rows, 0 created, 0 updated, 2845 unchanged, 0 inactive, 0 skipped"
+        "france-services: 2845 rows, 0 created, 0 updated, 2845 unchanged, 0 inactive, "
+        "0 skipped, 0 warnings"
     )
     assert structures.get(source_id="1").pk == valserhone.pk

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pydantic
 from data_inclusion.schema.v1 import Service as DIService
 from data_inclusion.schema.v1 import Structure as DIStructure
+from django.utils.translation import gettext as _
 
 from aiguillage.directory.imports import fields as clean
 from aiguillage.directory.imports.engine import Record
@@ -64,6 +65,14 @@ def load(text: str, *, name: str) -> Document:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UnreadableFile(f"{name} is not JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError:  # "[[[[…": the parser recurses once a level
+        raise UnreadableFile(
+            _(
+                "%(name)s ne peut pas être lu : ses données JSON sont imbriquées trop "
+                "profondément (un fichier data·inclusion n'a que quelques niveaux)"
+            )
+            % {"name": name}
+        ) from None
     items = _items(data)
     if items is None:
         raise UnreadableFile(
@@ -87,13 +96,19 @@ def _problem(error: pydantic.ValidationError) -> tuple[str, str, str]:
     return where, first["msg"], str(shown)
 
 
-def _url(value, field: str) -> str:
-    return clean.url(str(value), field=field) if value else ""
+def _url(value, field: str, warnings: clean.Warnings) -> str:
+    return clean.usable_url(str(value), field=field, warnings=warnings) if value else ""
 
 
-def structure_values(model: DIStructure) -> dict:
+def _hours(model: DIStructure | DIService, warnings: clean.Warnings) -> tuple[str, bool]:
+    return clean.usable_opening_hours(
+        model.horaires_accueil, field="horaires_accueil", warnings=warnings
+    )
+
+
+def structure_values(model: DIStructure, warnings: clean.Warnings) -> dict:
     latitude, longitude = clean.coordinates(model.latitude, model.longitude)
-    hours, hours_valid = clean.opening_hours(model.horaires_accueil)
+    hours, hours_valid = _hours(model, warnings)
     return {
         "name": model.nom[:250],
         "siret": model.siret or "",
@@ -105,21 +120,21 @@ def structure_values(model: DIStructure) -> dict:
         "commune_insee": clean.insee(model.code_insee, field="code_insee"),
         "latitude": latitude,
         "longitude": longitude,
-        "phone": clean.phone(model.telephone, field="telephone", strict=False),
-        "email": clean.email(model.courriel, field="courriel"),
-        "website": _url(model.site_web, "site_web"),
+        "phone": clean.usable_phone(model.telephone, field="telephone", warnings=warnings),
+        "email": clean.usable_email(model.courriel, field="courriel", warnings=warnings),
+        "website": _url(model.site_web, "site_web", warnings),
         "opening_hours": hours,
         "opening_hours_valid": hours_valid,
         "description": model.description or "",
-        "accessibility_url": _url(model.accessibilite_lieu, "accessibilite_lieu"),
-        "source_url": _url(model.lien_source, "lien_source"),
+        "accessibility_url": _url(model.accessibilite_lieu, "accessibilite_lieu", warnings),
+        "source_url": _url(model.lien_source, "lien_source", warnings),
         "producer": model.source[:150],
         "source_updated_at": model.date_maj,
     }
 
 
-def service_values(model: DIService) -> dict:
-    hours, hours_valid = clean.opening_hours(model.horaires_accueil)
+def service_values(model: DIService, warnings: clean.Warnings) -> dict:
+    hours, hours_valid = _hours(model, warnings)
     return {
         "name": model.nom[:250],
         "description": model.description,
@@ -134,26 +149,89 @@ def service_values(model: DIService) -> dict:
         "mobilisation_modes": sorted(m.value for m in model.modes_mobilisation or ()),
         "mobilisable_by": sorted(p.value for p in model.mobilisable_par or ()),
         "mobilisation_details": model.mobilisation_precisions or "",
-        "booking_url": _url(model.lien_mobilisation, "lien_mobilisation"),
-        "phone": clean.phone(model.telephone, field="telephone", strict=False),
-        "email": clean.email(model.courriel, field="courriel"),
+        "booking_url": _url(model.lien_mobilisation, "lien_mobilisation", warnings),
+        "phone": clean.usable_phone(model.telephone, field="telephone", warnings=warnings),
+        "email": clean.usable_email(model.courriel, field="courriel", warnings=warnings),
         "contact_name": (model.contact_nom_prenom or "")[:150],
         "opening_hours": hours,
         "opening_hours_valid": hours_valid,
         "eligibility_zone": list(model.zone_eligibilite or []),
-        "source_url": _url(model.lien_source, "lien_source"),
+        "source_url": _url(model.lien_source, "lien_source", warnings),
         "source_updated_at": model.date_maj,
     }
 
 
-def _holds_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+# An item is an object of strings, numbers and lists of strings: a few levels. Deeper
+# values are refused before anything (validation, reports) walks them recursively.
+MAX_ITEM_DEPTH = 32
+# The fields whose bad value is never a reason to refuse an item (see fields.usable_*):
+# the schema's e-mail and web address formats. Their value is repaired or left out.
+LENIENT_FORMATS = {
+    "courriel": "email",
+    "site_web": "url",
+    "accessibilite_lieu": "url",
+    "lien_source": "url",
+    "lien_mobilisation": "url",
+}
+
+
+def _inspect(item: object) -> str:
+    """Why an item cannot be stored whatever its schema says ("" when it can): a NUL
+    character, or values nested too deeply. Walked without recursion."""
+    stack: list[tuple[object, int]] = [(item, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:  # "\u0000" in JSON: no text column may hold it (PostgreSQL)
+                return "holds a NUL character (\\u0000)"
+        elif isinstance(value, dict | list):
+            if depth >= MAX_ITEM_DEPTH:
+                return f"values nested more than {MAX_ITEM_DEPTH} levels deep"
+            children = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+            for key, child in children:
+                stack.append((key, depth + 1))
+                stack.append((child, depth + 1))
+    return ""
+
+
+def _validate(model_class, item: dict, warnings: clean.Warnings):
+    """The item as the official model reads it. A bad e-mail or web address (a string)
+    does not refuse it: "www.ville.fr" is read as "https://www.ville.fr", anything else
+    is left out, each with a warning; any other problem raises."""
+    item = dict(item)
+    tried: set[str] = set()
+    while True:
+        try:
+            return model_class.model_validate(item)
+        except pydantic.ValidationError as error:
+            problems = error.errors()
+            fields = [problem["loc"][0] if problem["loc"] else "" for problem in problems]
+            if not all(
+                f in LENIENT_FORMATS and isinstance(item.get(f), str) and len(p["loc"]) == 1
+                for f, p in zip(fields, problems, strict=True)
+            ):
+                raise
+            for field in dict.fromkeys(fields):
+                value = item[field].strip()
+                if LENIENT_FORMATS[field] == "url" and field not in tried and "://" not in value:
+                    tried.add(field)
+                    item[field] = "https://" + value
+                    reason = "web address without http:// or https://: https:// added"
+                    warnings.append(clean.FieldProblem(field, reason, value, code="url_scheme"))
+                    continue
+                if field in tried:  # "https://" did not make it a web address
+                    warnings.pop(_index_of(warnings, field))
+                    value = value.removeprefix("https://")
+                code = LENIENT_FORMATS[field]
+                kind = "an e-mail address" if code == "email" else "a web address"
+                warnings.append(
+                    clean.FieldProblem(field, f"not {kind}: left out", value, code=code)
+                )
+                item[field] = None
+
+
+def _index_of(warnings: clean.Warnings, field: str) -> int:
+    return next(i for i, w in enumerate(warnings) if w.field == field and w.code == "url_scheme")
 
 
 def parse_items(
@@ -166,15 +244,17 @@ def parse_items(
         if not isinstance(item, dict):
             report.reject(RowError(number, "*", "not a JSON object", unit="item"))
             continue
-        source_id = str(item.get("id") or "").strip()
-        if _holds_nul(item):  # "\u0000" in JSON: no text column may hold it (PostgreSQL)
-            if source_id:
-                seen(source_id, number)
-            report.reject(RowError(number, "*", "holds a NUL character (\\u0000)", unit="item"))
+        refused = _inspect(item)
+        if refused:
+            if isinstance(item.get("id"), str) and item["id"].strip():
+                seen(item["id"].strip(), number)
+            report.reject(RowError(number, "*", refused, unit="item"))
             continue
+        source_id = str(item.get("id") or "").strip()
+        warnings: clean.Warnings = []
         try:
-            model = model_class.model_validate(item)
-            values = to_values(model)
+            model = _validate(model_class, item, warnings)
+            values = to_values(model, warnings)
         except pydantic.ValidationError as error:
             if source_id:
                 seen(source_id, number)
@@ -188,4 +268,10 @@ def parse_items(
             )
             continue
         parent = str(item.get("structure_id", "")) if kind == "service" else ""
-        yield Record(line=number, source_id=source_id, values=values, parent_source_id=parent)
+        yield Record(
+            line=number,
+            source_id=source_id,
+            values=values,
+            parent_source_id=parent,
+            warnings=warnings,
+        )

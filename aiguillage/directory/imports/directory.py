@@ -96,6 +96,7 @@ def import_directory(
             with open_lines(path) as lines:
                 _import_places(module, lines, name=path.name, source=source, report=report)
         report.errors.sort(key=lambda error: error.line)  # stable: a row's errors keep order
+        report.warnings.sort(key=lambda warning: warning.line)
         report.skipped = len(report.errors)
         if dry_run or (strict and report.errors):
             transaction.set_rollback(True)
@@ -132,7 +133,6 @@ def _import_places(
     writer = BatchWriter(
         Structure, source, report, mapping, fields=module.FIELDS, id_field=module.ID_COLUMN
     )
-    unreadable_hours = 0
     for record in parse_places(
         lines,
         name=name,
@@ -144,18 +144,12 @@ def _import_places(
         mapping=mapping,
         seen=writer.mark_seen,
     ):
-        unreadable_hours += not record.values["opening_hours_valid"]
         writer.add(record)
     writer.flush()
     if report.rows == 0:
         raise UnreadableFile(f"{name} has a header but no rows")
     writer.retire_absent()
     _note_links(report, link_same_places(writer.touched + writer.freed))
-    if unreadable_hours:
-        report.notes.append(
-            f"{unreadable_hours} rows have opening hours that are not OpenStreetMap syntax: "
-            "kept as typed and flagged"
-        )
 
 
 def _import_data_inclusion(text: str, *, name: str, source: str, report: ImportReport) -> None:

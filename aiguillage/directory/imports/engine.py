@@ -3,9 +3,12 @@
 Every format's parser yields records (one cleaned row each); this module does the
 rest the same way for all of them, in batches so that a national file stays within a
 few hundred MiB: a row whose fingerprint (its cleaned values and derived needs) is
-the one stored is "unchanged" and costs no write; a row of the source that the file
-no longer has is marked inactive, never deleted; places found in two sources are
-linked so the desk shows them once. The caller holds the transaction.
+the one stored is "unchanged" and costs no write; a known row whose fingerprint
+differs is compared with what is stored, and only the fields (and needs) that differ
+are written (a row whose values are all the same is still "unchanged"); a row of
+the source that the file no longer has is marked inactive, never deleted; places
+found in two sources are linked so the desk shows them once. The caller holds the
+transaction.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from rapidfuzz import fuzz
 
 from aiguillage.catalog.search import normalize
 from aiguillage.core.geo import haversine_km
-from aiguillage.directory.imports.report import ImportReport, RowError
-from aiguillage.directory.imports.sql import insert_rows, replace_links
+from aiguillage.directory.imports.fields import FieldProblem
+from aiguillage.directory.imports.report import ImportReport, RowError, RowWarning
+from aiguillage.directory.imports.sql import insert_rows, replace_links, update_rows
 from aiguillage.directory.models import Service, Structure
 from aiguillage.directory.needs import FRANCE_SERVICES_BOUQUET, NeedMapping
 
@@ -45,6 +49,9 @@ class Record:
     source_id: str
     values: dict[str, Any]
     parent_source_id: str = ""  # services: the structure's id in the same source
+    # Optional values kept as typed, repaired or left out (fields.usable_*): reported
+    # once the row is sure to be imported.
+    warnings: list[FieldProblem] = field(default_factory=list)
 
 
 def fingerprint(values: dict[str, Any], need_ids: Iterable[int], parent: str = "") -> str:
@@ -137,8 +144,20 @@ class BatchWriter:
             return
         if self.is_service:
             batch = self._attach_parents(batch)
+        for record in batch:
+            for problem in record.warnings:
+                self.report.warn(
+                    RowWarning(
+                        record.line,
+                        problem.field,
+                        problem.reason,
+                        problem.value,
+                        unit=self.unit,
+                        code=problem.code,
+                    )
+                )
         existing = self._existing([r.source_id for r in batch])
-        to_create, to_update, needs, new_needs = [], [], {}, {}
+        to_create, changes, new_needs, derived = [], [], {}, {}
         for record in batch:
             found = existing.get(record.source_id)
             # The fingerprint covers what the file says (and what the catalog derives from
@@ -150,37 +169,78 @@ class BatchWriter:
                 self.report.unchanged += 1
                 continue
             need_ids = self._need_ids(record, found)
-            row = {
-                **record.values,
-                "source": self.source,
-                "source_id": record.source_id,
-                "source_hash": digest,
-                "imported_at": self.now,
-                "is_active": True,
-            }
-            if self.is_service:
-                row["structure_id"] = self._parents[record.parent_source_id]
-                if found is not None and found.parent_pk != row["structure_id"]:
-                    self.left.add(found.parent_pk)
             if found is None:
+                row = {
+                    **record.values,
+                    "source": self.source,
+                    "source_id": record.source_id,
+                    "source_hash": digest,
+                    "imported_at": self.now,
+                    "is_active": True,
+                }
+                if self.is_service:
+                    row["structure_id"] = self._parents[record.parent_source_id]
                 to_create.append(row)
                 new_needs[record.source_id] = need_ids
-            else:
-                to_update.append(self.model(pk=found.pk, **row))
-                if not found.needs_edited:
-                    needs[found.pk] = need_ids
+                continue
+            changes.append((record, found, digest))
+            if not found.needs_edited:
+                derived[found.pk] = need_ids
+        # Only the rows whose fingerprint differs are compared with what is stored.
+        stored = self._stored([found.pk for _record, found, _digest in changes])
+        changes = [
+            (found.pk, self._changed(record, found, stored[found.pk]), digest)
+            for record, found, digest in changes
+        ]
         insert_rows(self.model, to_create)
         created = self._pks([row["source_id"] for row in to_create])
-        for source_id, pk in created.items():
-            needs[pk] = new_needs[source_id]
-        update_fields = [*self.fields, "source_hash", "imported_at", "is_active"]
-        if self.is_service:
-            update_fields.append("structure")
-        self.model.objects.bulk_update(to_update, update_fields)
+        needs = {pk: new_needs[source_id] for source_id, pk in created.items()}
+        needs.update(self._changed_needs(derived))
+        updates, updated = [], []
+        for pk, changed, digest in changes:
+            if changed or pk in needs:
+                updated.append(pk)
+                changed["imported_at"] = changed["updated_at"] = self.now
+            else:  # the same values under another fingerprint (the catalog changed)
+                self.report.unchanged += 1
+            updates.append((pk, {**changed, "source_hash": digest}))
+        update_rows(self.model, updates)
         replace_links(self.model, "service_id" if self.is_service else "structure_id", needs)
         self.report.created += len(created)
-        self.report.updated += len(to_update)
-        self.touched.extend([*created.values(), *(obj.pk for obj in to_update)])
+        self.report.updated += len(updated)
+        self.touched.extend([*created.values(), *updated])
+
+    def _stored(self, pks: list[int]) -> dict[int, dict[str, Any]]:
+        """The values of the fields this format sets, as stored, by pk."""
+        if not pks:
+            return {}
+        rows = self.model.objects.filter(pk__in=pks).values("pk", *self.fields)
+        return {row.pop("pk"): row for row in rows}
+
+    def _changed(self, record: Record, found: _Existing, stored: dict[str, Any]) -> dict[str, Any]:
+        """The values of a known row that the file changes: only these are written."""
+        changed = {name: value for name, value in record.values.items() if stored[name] != value}
+        if self.is_service:
+            parent = self._parents[record.parent_source_id]
+            if parent != found.parent_pk:
+                changed["structure_id"] = parent
+                self.left.add(found.parent_pk)
+        if not found.is_active:
+            changed["is_active"] = True
+        return changed
+
+    def _changed_needs(self, derived: dict[int, frozenset[int]]) -> dict[int, frozenset[int]]:
+        """The rows among ``derived`` whose stored needs are not the derived ones."""
+        if not derived:
+            return {}
+        owner = "service_id" if self.is_service else "structure_id"
+        through = self.model.covered_needs.through.objects
+        stored: dict[int, set[int]] = defaultdict(set)
+        for pk, need_id in through.filter(**{f"{owner}__in": list(derived)}).values_list(
+            owner, "need_id"
+        ):
+            stored[pk].add(need_id)
+        return {pk: ids for pk, ids in derived.items() if stored.get(pk, set()) != ids}
 
     def _pks(self, source_ids: list[str]) -> dict[str, int]:
         if not source_ids:
@@ -326,8 +386,15 @@ class _Place:
 
 
 PLACE_COLUMNS = (
-    "pk", "source", "name", "siret", "address", "latitude", "longitude", "duplicate_of_id",
-)  # fmt: skip
+    "pk",
+    "source",
+    "name",
+    "siret",
+    "address",
+    "latitude",
+    "longitude",
+    "duplicate_of_id",
+)
 
 
 def _cell(latitude: float, longitude: float) -> tuple[int, int]:

@@ -1,5 +1,11 @@
 """Cleaning one imported value: each function returns the stored value or raises
-``FieldProblem`` with a reason a coordinator can act on."""
+``FieldProblem`` with a reason a coordinator can act on.
+
+The ``usable_*`` functions clean the optional values the desk uses to reach or point
+to a place (phones, e-mail addresses, web addresses) and its opening hours: a bad one
+is never a reason to lose the place. They keep it as typed, repair it or leave it
+out, and add a ``FieldProblem`` with its warning code to ``warnings``.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +27,15 @@ MAX_EMAIL_LENGTH = 254  # Django's EmailField
 
 
 class FieldProblem(ValueError):
-    def __init__(self, field: str, reason: str, value: str = "") -> None:
+    def __init__(self, field: str, reason: str, value: str = "", *, code: str = "") -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
         self.value = value[:200]
+        self.code = code  # a warning's kind (report.WARNING_MESSAGES); "" for an error
+
+
+Warnings = list[FieldProblem]
 
 
 def text(raw: str | None, *, field: str, max_length: int, required: bool = False) -> str:
@@ -128,16 +138,6 @@ def email(raw: str | None, *, field: str) -> str:
 _EMAIL_SEPARATORS = re.compile(r"\s+-\s+|[|,;/\s]+")
 
 
-def emails(raw: str | None, *, field: str) -> list[str]:
-    """Several addresses in one cell ("a@x.fr - b@x.fr", "a@x.fr; b@x.fr"), each checked."""
-    found = []
-    for part in _EMAIL_SEPARATORS.split((raw or "").strip()):
-        value = email(part, field=field)
-        if value and value not in found:
-            found.append(value)
-    return found
-
-
 def url(raw: str | None, *, field: str, max_length: int = 500) -> str:
     value = (raw or "").strip()
     if not value:
@@ -180,3 +180,103 @@ def choices(raw: str | Iterable[str] | None, allowed: Collection[str], *, field:
         if value not in allowed_set:
             raise FieldProblem(field, "not a value of the standard's list", value)
     return values
+
+
+# --- Values the desk uses to reach a place: never a reason to refuse its row ----------
+
+MAX_PHONE_LENGTH = 30  # Structure.phone, Service.phone
+
+
+def usable_phone(raw: str | None, *, field: str, warnings: Warnings) -> str:
+    """E.164 when the number is a possible French one; else kept as typed (if it fits)."""
+    value = (raw or "").strip()
+    try:
+        return phone(value, field=field, strict=True)
+    except FieldProblem:
+        pass
+    if len(value) <= MAX_PHONE_LENGTH:
+        warnings.append(
+            FieldProblem(
+                field, "not a phone number the desk can dial: kept as typed", value, code="phone"
+            )
+        )
+        return value
+    warnings.append(
+        FieldProblem(
+            field,
+            f"not a phone number, longer than {MAX_PHONE_LENGTH} characters: left out",
+            value,
+            code="phone_dropped",
+        )
+    )
+    return ""
+
+
+def usable_email(raw: str | None, *, field: str, warnings: Warnings) -> str:
+    """The address when one can write to it; else left out ("")."""
+    try:
+        return email(raw, field=field)
+    except FieldProblem as problem:
+        warnings.append(
+            FieldProblem(
+                field,
+                f"{problem.reason}, one cannot write to it: left out",
+                problem.value,
+                code="email",
+            )
+        )
+        return ""
+
+
+def usable_emails(values: Iterable[str], *, field: str, warnings: Warnings) -> list[str]:
+    found = []
+    for part in values:
+        value = usable_email(part, field=field, warnings=warnings)
+        if value and value not in found:
+            found.append(value)
+    return found
+
+
+def split_emails(raw: str | None) -> list[str]:
+    """Several addresses in one cell ("a@x.fr - b@x.fr", "a@x.fr; b@x.fr")."""
+    return [part for part in _EMAIL_SEPARATORS.split((raw or "").strip()) if part]
+
+
+def usable_url(raw: str | None, *, field: str, warnings: Warnings, max_length: int = 500) -> str:
+    """A web address; "www.ville.fr" becomes "https://www.ville.fr" (said in a warning),
+    one that is not a web address is left out."""
+    value = (raw or "").strip()
+    try:
+        cleaned = url(value, field=field, max_length=max_length)
+    except FieldProblem as problem:
+        warnings.append(
+            FieldProblem(field, f"{problem.reason}: left out", problem.value, code="url")
+        )
+        return ""
+    if cleaned and "://" not in value:
+        warnings.append(
+            FieldProblem(
+                field,
+                "web address without http:// or https://: https:// added",
+                value,
+                code="url_scheme",
+            )
+        )
+    return cleaned
+
+
+def usable_opening_hours(raw: str | None, *, field: str, warnings: Warnings) -> tuple[str, bool]:
+    """Hours kept as typed; unreadable ones flagged (False) and warned about."""
+    value, valid = opening_hours(raw)
+    if not valid:
+        warnings.append(hours_warning(field, value))
+    return value, valid
+
+
+def hours_warning(field: str, value: str) -> FieldProblem:
+    return FieldProblem(
+        field,
+        "opening hours not in OpenStreetMap syntax: kept as typed and flagged",
+        value,
+        code="hours",
+    )

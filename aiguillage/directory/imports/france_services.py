@@ -62,17 +62,26 @@ def day_ranges(cell: str) -> str | None:
     return ",".join(ranges)
 
 
-def weekly_hours(row: dict[str, str]) -> tuple[str, bool]:
+def weekly_hours(row: dict[str, str], warnings: clean.Warnings | None = None) -> tuple[str, bool]:
     """The OpenStreetMap expression of the week, consecutive equal days grouped.
 
-    An unreadable cell keeps the whole week as typed ("Mo: …; Tu: …"), flagged.
+    An unreadable cell keeps the whole week as typed ("Mo: …; Tu: …"), flagged, and
+    warned about under the unreadable day's column.
     """
     days = [(osm, row.get(column, "").strip()) for column, osm in DAYS]
     if not any(cell for _, cell in days):
         return "", True
     converted = [(osm, day_ranges(cell) if cell else "") for osm, cell in days]
-    if any(value is None for _, value in converted):
+    unreadable = [
+        (column, cell)
+        for (column, _), (_, cell), (_, value) in zip(DAYS, days, converted, strict=True)
+        if value is None
+    ]
+    if unreadable:
         raw = "; ".join(f"{osm}: {cell}" for osm, cell in days if cell)
+        if warnings is not None:
+            columns = ", ".join(column for column, _ in unreadable)
+            warnings.append(clean.hours_warning(columns, unreadable[0][1]))
         return raw[:500], False
     groups: list[list] = []  # [first day, last day, ranges]
     for osm, ranges in converted:
@@ -93,9 +102,12 @@ def _follows(previous: str, day: str) -> bool:
     return order.index(day) == order.index(previous) + 1
 
 
-def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
+def clean_row(
+    row: dict[str, str], mapping: NeedMapping, warnings: clean.Warnings | None = None
+) -> dict:
+    warnings = [] if warnings is None else warnings
     latitude, longitude = clean.coordinates(row.get("latitude"), row.get("longitude"))
-    hours, hours_valid = weekly_hours(row)
+    hours, hours_valid = weekly_hours(row, warnings)
     kind = row.get("type_fs", "").strip()
     mobile = row.get("format_fs", "").strip().lower() in MOBILE_FORMATS
     by_appointment = row.get("prise_rdv", "").strip().lower() == "oui"
@@ -103,7 +115,9 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
     if by_appointment:
         notes.insert(0, "Accueil sur rendez-vous.")
     services = [LieuxService.DEMARCHES.value]
-    mails = clean.emails(row.get("mail"), field="mail")
+    mails = clean.usable_emails(
+        clean.split_emails(row.get("mail")), field="mail", warnings=warnings
+    )
     return {
         "name": clean.text(row["lib_fs"], field="lib_fs", max_length=250, required=True),
         "typology": "France services" + (" (antenne)" if kind.lower() == "antenne" else ""),
@@ -117,7 +131,7 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
         "latitude": latitude,
         "longitude": longitude,
         "is_mobile": mobile,
-        "phone": clean.phone(row.get("telephone"), field="telephone", strict=False),
+        "phone": clean.usable_phone(row.get("telephone"), field="telephone", warnings=warnings),
         "email": mails[0] if mails else "",
         "other_emails": mails[1:],
         "opening_hours": hours,

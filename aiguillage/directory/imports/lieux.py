@@ -1,8 +1,10 @@
 """The standard des lieux de médiation numérique v1.0.2: one CSV row per place.
 
 Each cell is checked against the standard's rule for it (required fields, patterns,
-the closed lists of the ``|``-separated columns). Opening hours are never a reason to
-refuse a row: unreadable ones are kept as typed and flagged.
+the closed lists of the ``|``-separated columns). The values the desk uses to reach
+the place (phone, e-mail addresses, web addresses) and its opening hours are never a
+reason to refuse a row: a bad one is kept as typed, repaired or left out, with a
+warning (``fields.usable_*``).
 """
 
 from __future__ import annotations
@@ -67,15 +69,26 @@ def reception_modes(accompaniment: list[str], access: list[str]) -> list[str]:
     return modes
 
 
-def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
+def clean_row(
+    row: dict[str, str], mapping: NeedMapping, warnings: clean.Warnings | None = None
+) -> dict:
+    warnings = [] if warnings is None else warnings
     lists = {
         column: clean.choices(row.get(column, ""), allowed, field=column)
         for column, allowed in _ALLOWED.items()
     }
     latitude, longitude = clean.coordinates(row.get("latitude"), row.get("longitude"))
-    emails = [clean.email(v, field="courriels") for v in split_list(row.get("courriels", ""))]
-    websites = [clean.url(v, field="site_web") for v in split_list(row.get("site_web", ""))]
-    hours, hours_valid = clean.opening_hours(row.get("horaires"))
+    emails = clean.usable_emails(
+        split_list(row.get("courriels", "")), field="courriels", warnings=warnings
+    )
+    websites = [
+        website
+        for value in split_list(row.get("site_web", ""))
+        if (website := clean.usable_url(value, field="site_web", warnings=warnings))
+    ]
+    hours, hours_valid = clean.usable_opening_hours(
+        row.get("horaires"), field="horaires", warnings=warnings
+    )
     return {
         "name": clean.text(row["nom"], field="nom", max_length=250, required=True),
         **pivot_fields(row["pivot"]),
@@ -90,7 +103,7 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
         "latitude": latitude,
         "longitude": longitude,
         "is_mobile": "Itinérant" in lists["itinerance"],
-        "phone": clean.phone(row.get("telephone"), field="telephone", strict=True),
+        "phone": clean.usable_phone(row.get("telephone"), field="telephone", warnings=warnings),
         "email": emails[0] if emails else "",
         "other_emails": emails[1:],
         "website": websites[0] if websites else "",
@@ -120,7 +133,9 @@ def clean_row(row: dict[str, str], mapping: NeedMapping) -> dict:
         "reception_modes": reception_modes(
             lists["modalites_accompagnement"], lists["modalites_acces"]
         ),
-        "accessibility_url": clean.url(row.get("fiche_acces_libre"), field="fiche_acces_libre"),
-        "booking_url": clean.url(row.get("prise_rdv"), field="prise_rdv"),
+        "accessibility_url": clean.usable_url(
+            row.get("fiche_acces_libre"), field="fiche_acces_libre", warnings=warnings
+        ),
+        "booking_url": clean.usable_url(row.get("prise_rdv"), field="prise_rdv", warnings=warnings),
         "general_help": mapping.is_general_help(lieux_services=lists["services"]),
     }

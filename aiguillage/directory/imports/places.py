@@ -22,7 +22,7 @@ def parse_places(
     columns: Sequence[str],
     required: Sequence[str],
     id_column: str,
-    clean_row: Callable[[dict[str, str], NeedMapping], dict],
+    clean_row: Callable[[dict[str, str], NeedMapping, list[FieldProblem]], dict],
     report: ImportReport,
     mapping: NeedMapping,
     seen: Callable[[str, int], None],
@@ -39,10 +39,11 @@ def parse_places(
         if not source_id:
             report.reject(RowError(line, id_column, "required, empty"))
             continue
+        warnings: list[FieldProblem] = []
         try:
-            values = clean_row(row, mapping)
+            values = clean_row(row, mapping, warnings)
         except FieldProblem as problem:
             seen(source_id, line)
             report.reject(RowError(line, problem.field, problem.reason, problem.value))
             continue
-        yield Record(line=line, source_id=source_id, values=values)
+        yield Record(line=line, source_id=source_id, values=values, warnings=warnings)

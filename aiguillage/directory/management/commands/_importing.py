@@ -43,6 +43,11 @@ class ImportCommand(BaseCommand):
         if len(report.errors) > MAX_ERRORS_SHOWN:
             more = len(report.errors) - MAX_ERRORS_SHOWN
             self.stderr.write(f"... and {more} more bad lines (see --report)")
+        for warning in report.warnings[:MAX_ERRORS_SHOWN]:
+            self.stderr.write(str(warning))
+        if len(report.warnings) > MAX_ERRORS_SHOWN:
+            more = len(report.warnings) - MAX_ERRORS_SHOWN
+            self.stderr.write(f"... and {more} more warnings (see --report)")
         for note in report.notes:
             self.stderr.write(f"note: {note}")
         if options.get("report"):
