@@ -47,3 +47,44 @@ def test_api_sites_is_one_query(client, django_assert_num_queries, settings):
         SiteFactory()
     with django_assert_num_queries(1):
         assert len(client.get("/api/v1/sites").json()["results"]) == 4
+
+
+@pytest.mark.django_db
+def test_today_at_the_desk_queries_do_not_grow_with_rows(client):
+    """orientation:today: permanences, bookings, sessions, people and their marks."""
+    import datetime
+
+    from django.utils import timezone
+
+    from aiguillage.agenda.contact import Visitor
+    from aiguillage.agenda.recurrence import PARIS
+    from aiguillage.agenda.services.appointments import book_slot
+    from aiguillage.agenda.services.workshops import register
+    from tests.agenda.factories import UpcomingPermanenceFactory, WorkshopFactory
+
+    today = timezone.localdate()
+    site = SiteFactory()
+    member = MembershipFactory(network=site.network, coordinator=True)
+    client.force_login(member.user)
+    before = timezone.now() - datetime.timedelta(days=1)  # booked the day before
+
+    def add_rows(n):
+        permanence = UpcomingPermanenceFactory(site=site, first_day=today, seats_per_slot=3)
+        for slot in permanence.slots.all():
+            for k in range(2):
+                book_slot(
+                    slot=slot, visitor=Visitor(first_name=f"P{n}{k}"), need=None,
+                    channel="desk", now=before,
+                )  # fmt: skip
+        start = datetime.datetime.combine(today, datetime.time(14 + n), tzinfo=PARIS)
+        workshop = WorkshopFactory(site=site, starts_at=start)
+        for k in range(3):
+            register(workshop=workshop, visitor=Visitor(first_name=f"W{n}{k}"), channel="desk",
+                     now=before)  # fmt: skip
+
+    url = f"/r/{site.network.slug}/orientation/aujourdhui/?voir=tous"
+    add_rows(0)
+    with_one = count_queries(client, url)
+    add_rows(1)
+    add_rows(2)
+    assert count_queries(client, url) == with_one

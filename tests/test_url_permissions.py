@@ -127,6 +127,11 @@ DOORS: dict[str, Door] = {
     "orientation:desk_book": staff_post(400),
     "orientation:desk_register": staff_post(400),
     "orientation:desk_done": staff(302),  # without its query: back to the desk
+    "orientation:today": staff(),
+    "orientation:today_appointment": staff_post(400),  # without "present" or "absent"
+    "orientation:today_session_person": staff_post(400),
+    "orientation:today_session_walk_in": staff_post(400),  # without a first name
+    "orientation:today_slot_walk_in": staff_post(400),
     "orientation:charter": staff(),
     "orientation:charter_settings": staff_post(400),
     "orientation:charter_rule_set": staff_post(400),
@@ -155,6 +160,7 @@ DOORS: dict[str, Door] = {
     "agenda:week": staff(),
     "agenda:month": staff(),
     "agenda:my_feed": staff(),
+    "agenda:closures": staff(),
     "agenda:permanences": staff(),
     "agenda:permanence_new": staff(),
     "agenda:permanence_detail": staff(),
@@ -169,6 +175,7 @@ DOORS: dict[str, Door] = {
     "agenda:workshop_new": staff(),
     "agenda:workshop_detail": staff(),
     "agenda:workshop_edit": staff(),
+    "agenda:workshop_copy": staff(),
     "agenda:workshop_register": staff(),
     "agenda:workshop_sheet": staff(),
     "agenda:registration_cancel": staff(),
@@ -196,6 +203,7 @@ DOORS: dict[str, Door] = {
     "public:manage_move": public(),
     "public:manage_calendar": public(),
     "public:staff_feed": public(),
+    "public:partner_day": public(),
     "privacy_public:notice": public(),
     "privacy_public:my_data": public(),
     "privacy_public:my_data_export": public(),
@@ -285,6 +293,7 @@ def world(db, settings) -> World:
     from aiguillage.agenda.contact import Visitor, manage_token
     from aiguillage.agenda.feeds import staff_feed_token
     from aiguillage.agenda.links import APPOINTMENT
+    from aiguillage.agenda.partner_day import partner_day_token
     from aiguillage.agenda.services.appointments import book_slot
     from aiguillage.agenda.services.workshops import register
     from aiguillage.directory.models import PartnerContact, Partnership
@@ -339,6 +348,7 @@ def world(db, settings) -> World:
         "code": "made-up",
     }
     kwargs["staff_feed_token"] = staff_feed_token(members[Role.LIBRARIAN])
+    kwargs["partner_day_token"] = partner_day_token(slot.permanence)
     kwargs["uidb64"] = urlsafe_base64_encode(force_bytes(members[Role.LIBRARIAN].user.pk))
     return World(
         members=members,
@@ -361,6 +371,8 @@ def url_of(pattern: Pattern, door: Door, world: World) -> str:
     values = dict(world.kwargs)
     if pattern.key == "public:staff_feed":
         values["token"] = values["staff_feed_token"]
+    if pattern.key == "public:partner_day":
+        values["token"] = values["partner_day_token"]
     missing = pattern.params - values.keys()
     assert not missing, f"{pattern.key}: add sample values for URL parameters {sorted(missing)}"
     return reverse(pattern.key, kwargs={name: values[name] for name in pattern.params})

@@ -40,7 +40,7 @@ def location(site: Site) -> str:
 def vtimezone(first: dt.date, last: dt.date) -> Timezone:
     """The local zone's definition over the dates of the events: it is what lets a
     reader without our time-zone database place 10:00 right across a change."""
-    local = timezone.get_default_timezone()
+    local = timezone.get_current_timezone()
     return Timezone.from_tzid(str(local), first_date=first, last_date=last + dt.timedelta(days=1))
 
 
@@ -54,7 +54,7 @@ def booking_calendar(
 ) -> bytes:
     """``events``: groups of periods, each with whether it is cancelled (a move strikes
     out the old appointment and adds the new one in the same file)."""
-    local = timezone.get_default_timezone()
+    local = timezone.get_current_timezone()
     calendar = Calendar.new(prodid=PRODID)
     calendar.add("method", "PUBLISH")
     periods = [(period, cancelled) for group, cancelled in events for period in group]

@@ -32,6 +32,7 @@ from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.catalog.models import Need
 from aiguillage.core.formfields import ModelMultipleChoiceField
 from aiguillage.core.models import Network
+from aiguillage.core.validators import single_line
 from aiguillage.privacy.validators import CONTACT_ALLOWED, GUARDED, Guard, SensitiveDataFormMixin
 
 WEEKDAY_NAMES = (
@@ -121,12 +122,27 @@ def _needs():
 # --- Permanences -----------------------------------------------------------------
 
 
-class PermanenceForm(SensitiveDataFormMixin, forms.ModelForm):
+class SingleLineFields:
+    """Fields that reach a subject, a header or a calendar line, put on one line as
+    typed (a title pasted with a line break is mended, not refused)."""
+
+    single_line_fields: tuple[str, ...] = ()
+
+    def _clean_fields(self) -> None:
+        for name in self.single_line_fields:
+            if name in self.data:
+                self.data = self.data.copy()
+                self.data[name] = single_line(self.data[name])
+        super()._clean_fields()
+
+
+class PermanenceForm(SingleLineFields, SensitiveDataFormMixin, forms.ModelForm):
     guarded_fields = {
         "title": GUARDED,
         "partner_agent": Guard(health=False),
         "custom_rule": Guard(health=False),
     }
+    single_line_fields = ("title", "partner_agent")
 
     structure = NamedChoice(
         label=_("Structure partenaire"),
@@ -323,9 +339,14 @@ class DeskBookingForm(VisitorForm):
 # --- Workshops -------------------------------------------------------------------
 
 
-class WorkshopForm(SensitiveDataFormMixin, forms.ModelForm):
+class WorkshopForm(SingleLineFields, SensitiveDataFormMixin, forms.ModelForm):
     # A public description: the library's phone or e-mail for questions may be in it.
-    guarded_fields = {"title": GUARDED, "description": CONTACT_ALLOWED}
+    guarded_fields = {
+        "title": GUARDED,
+        "description": CONTACT_ALLOWED,
+        "what_to_bring": CONTACT_ALLOWED,
+    }
+    single_line_fields = ("title", "what_to_bring")
 
     animator = NamedChoice(
         label=_("Animateur·rice"),
@@ -339,7 +360,7 @@ class WorkshopForm(SensitiveDataFormMixin, forms.ModelForm):
     class Meta:
         model = Workshop
         fields = [
-            "title", "description", "level", "site", "animator", "capacity",
+            "title", "description", "what_to_bring", "level", "site", "animator", "capacity",
             "waitlist_capacity", "desk_registration", "public_registration", "status", "needs",
             "outside_opening_hours", "on_public_holidays",
         ]  # fmt: skip
@@ -449,3 +470,56 @@ class AttendanceForm(forms.Form):
 
     def present_ids(self) -> set[int]:
         return {int(pk) for pk in self.cleaned_data["present"]}
+
+
+# --- Exceptional closures --------------------------------------------------------------
+
+
+class ClosureForm(SingleLineFields, SensitiveDataFormMixin, forms.Form):
+    """A site (or the whole network) closed from one date to another, with a reason
+    the public and the people whose booking is cancelled read."""
+
+    guarded_fields = {"reason": CONTACT_ALLOWED}
+    single_line_fields = ("reason",)
+
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        queryset=None,
+        required=False,
+        empty_label=_("Tout le réseau"),
+    )
+    starts_on = forms.DateField(
+        label=_("Du"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("Au (inclus)"),
+        required=False,
+        help_text=_("Vide : ce jour-là seulement."),
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=120,
+        required=False,
+        help_text=_("Par exemple « inventaire » : dit au public et dans les messages."),
+    )
+
+    def __init__(self, *args, network: Network, today: datetime.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["site"].queryset = staff_selectors.sites_queryset(network)
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on is None:
+            return data
+        if ends_on is None:
+            data["ends_on"] = ends_on = starts_on
+        if ends_on < starts_on:
+            self.add_error("ends_on", _("La fin de la fermeture est avant son début."))
+        elif ends_on < self.today:
+            self.add_error("ends_on", _("Cette période est passée."))
+        elif (ends_on - starts_on).days > 366:
+            self.add_error("ends_on", _("Une fermeture exceptionnelle dure un an au plus."))
+        return data

@@ -36,13 +36,16 @@ from aiguillage.accounts.models import Membership
 from aiguillage.agenda.booking_ics import location, vtimezone
 from aiguillage.agenda.models import (
     AppointmentStatus,
+    Closure,
     Occurrence,
     OccurrenceStatus,
     Permanence,
     WorkshopSession,
     WorkshopStatus,
 )
+from aiguillage.agenda.place_calendar import closures_between
 from aiguillage.core.models import Site
+from aiguillage.core.validators import single_line
 
 PRODID = "-//Aiguillage//Agenda//FR"
 UID_DOMAIN = "aiguillage"
@@ -62,9 +65,12 @@ def site_feed(*, site: Site, start: dt.datetime, end: dt.datetime) -> bytes:
     stamp = timezone.now()
     occurrences = _occurrences(start, end).filter(permanence__site=site)
     sessions = _sessions(start, end).filter(workshop__site=site)
+    local = timezone.get_current_timezone()
+    closures = closures_between(site, start.astimezone(local).date(), end.astimezone(local).date())
     events = [
         *(_occurrence_event(o, stamp=stamp) for o in occurrences),
         *(_session_event(s, stamp=stamp) for s in sessions),
+        *(_closure_event(c, site=site, stamp=stamp) for c in closures),
     ]
     return _calendar(
         name=_("%(site)s : permanences et ateliers") % {"site": site.name},
@@ -195,6 +201,22 @@ def _session_event(session: WorkshopSession, *, stamp: dt.datetime) -> Event:
     )
 
 
+def _closure_event(closure: Closure, *, site: Site, stamp: dt.datetime) -> Event:
+    """A whole-day event over the closure, so that a subscribed calendar shows the
+    site closed (its cancelled dates are in the feed too, struck out)."""
+    summary = _("%(site)s : fermeture exceptionnelle") % {"site": site.name}
+    event = Event.new(
+        uid=f"closure-{closure.pk}-site-{site.pk}@{UID_DOMAIN}",
+        summary=f"{summary} ({closure.reason})" if closure.reason else summary,
+        start=closure.starts_on,
+        end=closure.ends_on + dt.timedelta(days=1),
+        stamp=stamp.astimezone(dt.UTC),
+        location=location(site),
+    )
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
 def _event(
     *,
     uid: str,
@@ -209,10 +231,10 @@ def _event(
     """DTSTAMP is the time of the fetch: with no METHOD, RFC 5545 makes it the
     revision time, and the feed is revised as of now (an occurrence has no
     modification time of its own)."""
-    local = timezone.get_default_timezone()
+    local = timezone.get_current_timezone()
     event = Event.new(
         uid=uid,
-        summary=summary,
+        summary=single_line(summary),
         start=starts_at.astimezone(local),
         end=ends_at.astimezone(local),
         stamp=stamp.astimezone(dt.UTC),
@@ -224,15 +246,22 @@ def _event(
     return event
 
 
+def _moment(value: dt.date | dt.datetime, local) -> dt.datetime:
+    """A whole-day event's date as the start of that day, to sort it with the others."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time.min, tzinfo=local)
+
+
 def _calendar(
     *, name: str, uid: str, events: Iterable[Event], start: dt.datetime, end: dt.datetime
 ) -> bytes:
     """The VTIMEZONE covers the window and every event: it is what lets a reader
     without our time-zone database place 10:00 correctly on either side of a change."""
-    local = timezone.get_default_timezone()
-    events = sorted(events, key=lambda e: (e.start, str(e.uid)))
-    first = min([start, *(e.start for e in events)]).astimezone(local).date()
-    last = max([end, *(e.end for e in events)]).astimezone(local).date()
+    local = timezone.get_current_timezone()
+    events = sorted(events, key=lambda e: (_moment(e.start, local), str(e.uid)))
+    first = min([start, *(_moment(e.start, local) for e in events)]).astimezone(local).date()
+    last = max([end, *(_moment(e.end, local) for e in events)]).astimezone(local).date()
     calendar = Calendar.new(prodid=PRODID, name=name, uid=uid)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))

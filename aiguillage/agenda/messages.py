@@ -26,6 +26,7 @@ from aiguillage.agenda.booking_ics import Period, booking_calendar
 from aiguillage.agenda.links import manage_url, short_manage_url
 from aiguillage.agenda.models import Appointment, Registration, RegistrationStatus
 from aiguillage.agenda.sms import fit
+from aiguillage.core.validators import single_line
 
 
 class Kind:
@@ -105,6 +106,7 @@ def _facts(booking: Appointment | Registration) -> tuple[dict, list[Period], str
                 # What to bring: the démarche's own list (the confirmation carries it).
                 "documents": list(booking.need.documents or []) if booking.need_id else [],
                 "reason": slot.occurrence.cancel_reason,
+                "bring": "",
             },
             periods,
             permanence.title,
@@ -127,6 +129,7 @@ def _facts(booking: Appointment | Registration) -> tuple[dict, list[Period], str
             "need": "",
             "documents": [],
             "reason": "",
+            "bring": workshop.what_to_bring,
             "waiting_position": rules.waiting_position(booking),
             "waitlisted": booking.status == RegistrationStatus.WAITLISTED,
         },
@@ -209,7 +212,7 @@ def compose(
         }
         slug = booking.network.slug
         return Message(
-            subject=_subject(kind, facts["what"], booking),
+            subject=single_line(_subject(kind, facts["what"], booking)),
             body=_render("email", kind, slug, context),
             sms=_sms(kind, slug, context, booking),
             ics=_calendar(booking, found, cancelled=kind in Kind.CANCELLING, replaces=previous),

@@ -414,12 +414,59 @@ def attendance_of(session: WorkshopSession) -> dict[int, bool]:
     )
 
 
+@dataclass
+class SessionAttendance:
+    session: WorkshopSession
+    present: list[Registration]  # confirmed people marked present, by first name
+    absent: list[Registration]
+
+    @property
+    def taken(self) -> bool:
+        return bool(self.present or self.absent)
+
+
+def attendance_by_session(workshop: Workshop) -> list[SessionAttendance]:
+    """Each session of ``workshop`` (in order) with who came and who did not, among the
+    confirmed people: one query besides the workshop's prefetched sessions."""
+    marks = (
+        Attendance.objects.filter(
+            session__workshop=workshop, registration__status=RegistrationStatus.CONFIRMED
+        )
+        .select_related("registration")
+        .order_by("registration__first_name", "registration_id")
+    )
+    rows = {s.pk: SessionAttendance(s, [], []) for s in workshop.sessions.all()}
+    for mark in marks:
+        row = rows.get(mark.session_id)
+        if row is not None:
+            (row.present if mark.present else row.absent).append(mark.registration)
+    return list(rows.values())
+
+
 def active_registrations(workshop: Workshop) -> int:
     return Registration.objects.filter(workshop=workshop).active().count()
 
 
 def is_open_workshop(workshop: Workshop) -> bool:
     return workshop.status == WorkshopStatus.PUBLISHED
+
+
+def other_free_slots(slot: Slot, *, now, limit: int = 12) -> list[Slot]:
+    """The next free slots of the same permanence (``slot`` first), for the desk to
+    offer another time than the one the orientation proposed."""
+    found = (
+        Slot.objects.of_network(slot.network_id)
+        .free()
+        .filter(
+            permanence_id=slot.permanence_id,
+            starts_at__gt=now,
+            occurrence__status=OccurrenceStatus.SCHEDULED,
+        )
+        .exclude(pk=slot.pk)
+        .select_related("occurrence", "permanence")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return [s for s in found if rules.can_book_slot(s, channel=Channel.DESK, now=now)]
 
 
 def move_targets(appointment: Appointment, *, now, limit: int = 60) -> list[Slot]:
@@ -452,3 +499,148 @@ def next_site_of(membership: Membership, now: datetime.datetime) -> Site | None:
         .first()
     )
     return slot.permanence.site if slot is not None else None
+
+
+# --- Today at the desk ---------------------------------------------------------------
+
+
+@dataclass
+class BookingRow:
+    appointment: Appointment
+    may_mark: bool  # came or not can be said (the slot has started)
+
+
+@dataclass
+class TodaySlot:
+    slot: Slot
+    bookings: list[BookingRow]
+    bookable: bool  # a seat the desk can still give (to someone who walks in)
+
+
+@dataclass
+class TodayOccurrence:
+    occurrence: Occurrence
+    slots: list[TodaySlot]
+
+    @property
+    def permanence(self) -> Permanence:
+        return self.occurrence.permanence
+
+    @property
+    def cancelled(self) -> bool:
+        return self.occurrence.status == OccurrenceStatus.CANCELLED
+
+
+@dataclass
+class SessionPerson:
+    registration: Registration
+    present: bool | None  # None: not marked yet
+
+
+@dataclass
+class TodaySession:
+    session: WorkshopSession
+    people: list[SessionPerson]  # the confirmed people, by first name
+    started: bool  # attendance can be taken, someone can walk in
+    registrable: bool  # not started: an ordinary registration at the desk
+
+    @property
+    def workshop(self) -> Workshop:
+        return self.session.workshop
+
+    @property
+    def open(self) -> bool:
+        return self.workshop.status == WorkshopStatus.PUBLISHED
+
+    @property
+    def marked(self) -> int:
+        return sum(1 for person in self.people if person.present)
+
+
+@dataclass
+class TodayAgenda:
+    day: datetime.date
+    occurrences: list[TodayOccurrence]
+    sessions: list[TodaySession]
+
+
+def today_agenda(
+    *,
+    network: Network,
+    day: datetime.date,
+    now: datetime.datetime,
+    site: Site | None = None,
+    holder: Membership | None = None,
+) -> TodayAgenda:
+    """The day's permanences with their bookings and the workshop sessions with their
+    confirmed people and who came: at one ``site``, or the ones ``holder`` holds (their
+    permanences, the workshops they lead), or the whole network when neither is given.
+    Six queries, whatever the number of rows."""
+    start, end = day_bounds(day)
+    occurrences = Occurrence.objects.filter(
+        permanence__network=network, starts_at__gte=start, starts_at__lt=end
+    )
+    sessions = WorkshopSession.objects.filter(
+        workshop__network=network, starts_at__gte=start, starts_at__lt=end
+    )
+    if site is not None:
+        occurrences = occurrences.filter(permanence__site=site)
+        sessions = sessions.filter(workshop__site=site)
+    if holder is not None:
+        occurrences = occurrences.filter(permanence__staff=holder)
+        sessions = sessions.filter(workshop__animator_id=holder.user_id)
+    holding = Appointment.objects.holding_a_seat().select_related("need").order_by("created_at")
+    occurrences = (
+        occurrences.select_related(*(f"permanence__{name}" for name in HOLDER))
+        .prefetch_related(
+            Prefetch(
+                "slots",
+                queryset=Slot.objects.order_by("starts_at", "pk").prefetch_related(
+                    Prefetch("appointments", queryset=holding, to_attr="holding")
+                ),
+            )
+        )
+        .order_by("starts_at", "permanence__site__name", "pk")
+    )
+    rows = []
+    for occurrence in occurrences:
+        slots = [
+            TodaySlot(
+                slot=slot,
+                bookings=[
+                    BookingRow(a, may_mark=rules.may_mark_attendance(a, now=now))
+                    for a in slot.holding
+                ],
+                bookable=rules.can_book_slot(slot, channel=Channel.DESK, now=now),
+            )
+            for slot in occurrence.slots.all()
+            if slot.is_open or slot.holding
+        ]
+        rows.append(TodayOccurrence(occurrence=occurrence, slots=slots))
+    confirmed = Registration.objects.filter(status=RegistrationStatus.CONFIRMED).order_by(
+        "first_name", "pk"
+    )
+    sessions = (
+        sessions.select_related("workshop__site", "workshop__animator")
+        .prefetch_related(
+            Prefetch("workshop__registrations", queryset=confirmed, to_attr="confirmed_people"),
+            Prefetch("attendances", queryset=Attendance.objects.all(), to_attr="marks"),
+        )
+        .order_by("starts_at", "workshop__site__name", "pk")
+    )
+    session_rows = []
+    for session in sessions:
+        marks = {mark.registration_id: mark.present for mark in session.marks}
+        workshop = session.workshop
+        session_rows.append(
+            TodaySession(
+                session=session,
+                people=[
+                    SessionPerson(registration=r, present=marks.get(r.pk))
+                    for r in workshop.confirmed_people
+                ],
+                started=rules.has_started(session.starts_at, now),
+                registrable=rules.takes_registrations(workshop, channel=Channel.DESK, now=now),
+            )
+        )
+    return TodayAgenda(day=day, occurrences=rows, sessions=session_rows)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aiguillage.agenda.views import bookings, calendar, feed, permanences, workshops
+from aiguillage.agenda.views import bookings, calendar, closures, feed, permanences, workshops
 
 app_name = "agenda"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("semaine/", calendar.week, name="week"),
     path("mois/", calendar.month, name="month"),
     path("mon-calendrier/", feed.my_feed, name="my_feed"),
+    path("fermetures/", closures.closures, name="closures"),
     path("permanences/", permanences.permanence_list, name="permanences"),
     path("permanences/nouvelle/", permanences.permanence_new, name="permanence_new"),
     path(
@@ -53,6 +54,7 @@ urlpatterns = [
     path("ateliers/nouveau/", workshops.workshop_new, name="workshop_new"),
     path("ateliers/<int:workshop_id>/", workshops.workshop_detail, name="workshop_detail"),
     path("ateliers/<int:workshop_id>/modifier/", workshops.workshop_edit, name="workshop_edit"),
+    path("ateliers/<int:workshop_id>/copier/", workshops.workshop_copy, name="workshop_copy"),
     path(
         "ateliers/<int:workshop_id>/inscrire/",
         workshops.workshop_register,

@@ -74,6 +74,7 @@ from aiguillage.api.agenda_schemas import (
     WorkshopListOut,
     WorkshopOut,
 )
+from aiguillage.api.json_body import require_json
 from aiguillage.api.limits import limit_writes
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network, Site
@@ -148,6 +149,7 @@ def _body(request, schema):
     """The JSON body checked against ``schema``, or BadInput with a message per field."""
     if len(request.body) > MAX_BODY_BYTES:
         raise BadInput({"__all__": [_("La requête est trop longue.")]})
+    require_json(request)  # 415 for any other type
     try:
         data = json.loads(request.body or b"null")
     except (UnicodeDecodeError, json.JSONDecodeError):

@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, Throttled
+from ninja.parser import Parser
 
 from aiguillage.api.agenda import router as agenda_router
 from aiguillage.api.agenda_schemas import DetailOut
+from aiguillage.api.json_body import BodyNotJson, require_json
 from aiguillage.api.limits import ClientRateThrottle, too_many_requests_detail
 from aiguillage.api.orientation import router as orientation_router
 from aiguillage.api.schemas import (
@@ -94,11 +96,18 @@ NUL_REFUSED = {
 }
 
 
+NOT_JSON = {
+    "description": "The body is not JSON (its Content-Type is not application/json).",
+    "content": NUL_REFUSED["content"],
+}
+
+
 class AiguillageAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         """Every operation may answer 429 (the client's rate limit); 422 when one of its
         parameters is not a string (django-ninja checks the type); 400 when it reads a
-        parameter or a body (a NUL character is refused before): say so in each."""
+        parameter or a body (a NUL character is refused before); 415 when its body is not
+        JSON: say so in each."""
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
@@ -109,6 +118,8 @@ class AiguillageAPI(NinjaAPI):
                     _declare(responses, 422, INVALID_PARAMETER)
                 if parameters or "requestBody" in operation:
                     _declare(responses, 400, NUL_REFUSED)
+                if "requestBody" in operation:
+                    _declare(responses, 415, NOT_JSON)
         return schema
 
 
@@ -117,6 +128,14 @@ def _declare(responses: dict, status: int, response: dict) -> None:
     keys its own by number: a text key beside it would replace it in the JSON)."""
     if status not in responses and str(status) not in responses:
         responses[str(status)] = response
+
+
+class JsonOnlyParser(Parser):
+    """Only a JSON body is read (aiguillage/api/json_body.py)."""
+
+    def parse_body(self, request: HttpRequest):
+        require_json(request)
+        return super().parse_body(request)
 
 
 api = AiguillageAPI(
@@ -132,6 +151,7 @@ api = AiguillageAPI(
     docs_url=None,
     openapi_url="/openapi.json",
     throttle=[ClientRateThrottle()],
+    parser=JsonOnlyParser(),
 )
 api.add_router("", agenda_router)
 api.add_router("", orientation_router)
@@ -152,6 +172,13 @@ def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(
         request, {"detail": _("Erreur interne : réessayez plus tard.")}, status=500
     )
+
+
+@api.exception_handler(BodyNotJson)
+def body_not_json(request: HttpRequest, exc: BodyNotJson) -> HttpResponse:
+    message = _("Le corps de la demande doit être du JSON (application/json).")
+    body = {"detail": message, "errors": {"__all__": [message]}}
+    return api.create_response(request, body, status=415)
 
 
 @api.exception_handler(Http404)

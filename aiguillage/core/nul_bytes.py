@@ -6,6 +6,9 @@ a slug or a code read straight from a query string (the slip's ``need``, the API
 JSON body's ``"\\u0000"`` would have been written as is on SQLite (found by tests/fuzz).
 Django's form fields already refuse NUL; this covers every other read in one place. No
 legitimate text holds a NUL.
+
+The API reads a body only when it is JSON (aiguillage/api/v1.py answers 415 for any
+other type); the guard reads every other body anyway, as JSON would be read.
 """
 
 from __future__ import annotations
@@ -35,10 +38,10 @@ def holds_nul(request: HttpRequest) -> bool:
     content_type = request.content_type or ""
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return any("\x00" in key or "\x00" in value for key, value in _pairs(request.POST))
-    if content_type == "application/json":
-        body = request.body
-        return b"\x00" in body or bool(_JSON_NUL.search(body))
-    return False
+    # Any other body is read as the API's parser reads it (django-ninja parses every
+    # body as JSON, whatever its type): a raw NUL, or one escaped in JSON.
+    body = request.body
+    return b"\x00" in body or bool(_JSON_NUL.search(body))
 
 
 def _pairs(data):

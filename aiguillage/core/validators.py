@@ -117,3 +117,19 @@ def validate_logo(file) -> None:
             code="logo_content",
             params={"format": extension.upper()},
         )
+
+
+LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\x0b\x0c]")
+
+
+def single_line(value: str) -> str:
+    """The text on one line, runs of spaces made one: what a header, a subject or a
+    calendar line can carry (a line break there loses the e-mail or breaks the .ics)."""
+    return " ".join(str(value).split())
+
+
+def validate_single_line(value: str) -> None:
+    if LINE_BREAKS.search(value or ""):
+        raise ValidationError(
+            _("Écrivez-le sur une seule ligne, sans retour à la ligne."), code="single_line"
+        )

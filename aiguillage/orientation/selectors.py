@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from aiguillage.core.models import Network
-from aiguillage.orientation.models import Interaction, Outcome
+from aiguillage.core.models import Network, Site
+from aiguillage.orientation.models import Channel, Interaction, Outcome
 
 DEMAND_WINDOW_DAYS = 90
 
@@ -62,3 +62,12 @@ def need_demand(
         )
         for row in rows[:limit]
     ]
+
+
+def desk_conversations_on(*, network: Network, day: datetime.date, site: Site | None = None) -> int:
+    """How many desk conversations were recorded on ``day`` (at ``site``, or anywhere in
+    the network): a count, never a row."""
+    conversations = Interaction.objects.of_network(network).filter(channel=Channel.DESK, day=day)
+    if site is not None:
+        conversations = conversations.filter(site=site)
+    return conversations.count()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aiguillage.public.views import booking, feeds, manage, orientation, portal
+from aiguillage.public.views import booking, feeds, manage, orientation, partner, portal
 
 app_name = "public"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("gerer/<str:token>/changer/", manage.manage_move, name="manage_move"),
     path("gerer/<str:token>/agenda.ics", manage.manage_calendar, name="manage_calendar"),
     path("calendrier/<str:token>.ics", feeds.staff_feed, name="staff_feed"),
+    path("partenaire/<str:token>/", partner.partner_day, name="partner_day"),
 ]

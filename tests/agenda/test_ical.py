@@ -265,13 +265,13 @@ class TestSiteFeed:
         for session in sessions:
             assert f"workshop-session-{session.pk}@".encode() not in feed
 
-    def test_two_queries_whatever_the_number_of_events(self, site, django_assert_num_queries):
+    def test_three_queries_whatever_the_number_of_events(self, site, django_assert_num_queries):
         for n in range(3):
             permanence = make_permanence(site, title=f"Permanence {n}")
             make_occurrence(permanence, paris(4, 7, 10))
             make_session(site, paris(4, 9 + n, 14))
 
-        with django_assert_num_queries(2):  # occurrences, sessions
+        with django_assert_num_queries(3):  # occurrences, sessions, closures
             feed = site_feed(site=site, **WINDOW)
         assert len(parse(feed).events) == 6
 

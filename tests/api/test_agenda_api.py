@@ -788,13 +788,15 @@ def test_openapi_document_lists_every_agenda_path_with_its_answers(client):
     expected = {
         # 422: django-ninja's answer to a parameter of the wrong type (limit=abc).
         ("/api/v1/slots", "get"): {"200", "400", "404", "422", "429"},
-        ("/api/v1/appointments", "post"): {"201", "400", "409", "429"},
+        # 415: a body that is not JSON.
+        ("/api/v1/appointments", "post"): {"201", "400", "409", "415", "429"},
         ("/api/v1/workshops", "get"): {"200", "400", "404", "422", "429"},
         ("/api/v1/workshops/{workshop_id}/registrations", "post"): {
             "201",
             "400",
             "404",
             "409",
+            "415",
             "422",
             "429",
         },

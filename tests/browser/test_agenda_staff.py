@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aiguillage.agenda.models import Appointment, Attendance, Channel
+from aiguillage.agenda.models import Appointment, Attendance, Channel, WorkshopSession
 from aiguillage.core.demo import data
 from aiguillage.core.demo.seed import seed_demo
 from tests.browser.axe import assert_accessible
@@ -28,7 +28,7 @@ def next_tuesday() -> datetime.date:
     return today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
 
 
-def test_day_view_desk_booking_and_workshop_attendance(page, librarian):
+def test_day_view_desk_booking_and_workshop_attendance(page, librarian, time_machine):
     _role, email, password = librarian
     log_in(page, email, password, check_accessibility=False)
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
@@ -73,12 +73,21 @@ def test_day_view_desk_booking_and_workshop_attendance(page, librarian):
     expect(page.locator(".message")).to_contain_text("Rendez-vous déplacé")
     assert Appointment.objects.filter(first_name="Awa", status="booked").count() == 1
 
-    # A workshop session's attendance, with the keyboard-friendly checkboxes.
+    # A workshop session's attendance, with the keyboard-friendly checkboxes: before the
+    # session starts the page says it is too early; at its start, it is taken.
     page.get_by_role("navigation", name="Agenda").get_by_role("link", name="Ateliers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ateliers à venir")
     assert_accessible(page)
     page.get_by_role("link", name="Se connecter avec FranceConnect").click()
     page.get_by_role("link", name=re.compile("^Présences")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Présences")
+    expect(page.locator(".message")).to_contain_text("pas encore commencé")
+    attendance_url = page.url
+    session = WorkshopSession.objects.get(workshop__title="Se connecter avec FranceConnect")
+    time_machine.move_to(session.starts_at + datetime.timedelta(minutes=5), tick=False)
+    page.context.clear_cookies()  # days later: log in again
+    log_in(page, librarian[1], librarian[2], check_accessibility=False)
+    page.goto(attendance_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Présences")
     assert_accessible(page)
     page.get_by_label("Camille").check()
@@ -90,3 +99,26 @@ def test_day_view_desk_booking_and_workshop_attendance(page, librarian):
     page.get_by_role("link", name="Feuille d'émargement").first.click()
     expect(page.get_by_role("columnheader", name="Signature").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_closure_is_previewed_then_confirmed(page, librarian):
+    _role, email, password = librarian
+    log_in(page, email, password, check_accessibility=False)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Agenda"
+    ).click()
+    page.get_by_role("navigation", name="Agenda").get_by_role("link", name="Fermetures").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fermetures exceptionnelles")
+    assert_accessible(page)
+    page.get_by_label("Site", exact=True).select_option(label=data.SITES[0]["name"])
+    page.get_by_label(re.compile(r"^Du")).fill(next_tuesday().isoformat())
+    page.get_by_label("Motif").fill("inventaire")
+    page.get_by_role("button", name="Voir ce qu'elle annule").click()
+    preview = page.get_by_role("region", name="Ce que cette fermeture annule")
+    expect(preview).to_contain_text("Alex")  # booked that Tuesday: will be told
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer la fermeture").click()
+    expect(page.locator(".message")).to_contain_text("Fermeture enregistrée")
+    expect(page.get_by_role("table")).to_contain_text("inventaire")
+    assert_accessible(page)
+    assert Appointment.objects.filter(first_name="Alex", status="cancelled").exists()

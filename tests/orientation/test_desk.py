@@ -314,3 +314,30 @@ def test_the_close_form_offers_only_what_this_member_may_do(client, network, sit
     page = client.post(desk_url(network), {"q": "rsa", "site": site.slug}).text
     assert 'value="done_for"' not in page and 'value="accompanied"' not in page
     assert 'name="mandate_reference"' not in page
+
+
+def test_the_desk_may_choose_another_free_time_of_the_same_permanence(
+    client, network, site, rsa, librarian
+):
+    permanence = UpcomingPermanenceFactory(site=site, title="Permanence CAF", first_day=in_days(2))
+    permanence.needs.set([rsa])
+    page = client.post(desk_url(network), {"q": "rsa", "site": site.slug}).text
+    book = re.search(r'action="(/r/[^"]+/creneaux/(\d+)/reserver/)"', page)
+    fields = hidden_fields(page, book.group(1))
+    form = post_conversation(client, book.group(1), fields)
+    proposed = int(book.group(2))
+    later = permanence.slots.exclude(pk=proposed).order_by("starts_at")[2]
+    assert f'name="creneau" id="creneau-{proposed}" value="{proposed}" checked' in form.text
+    assert f'value="{later.pk}"' in form.text
+
+    response = post_conversation(
+        client, book.group(1), [*fields, ("creneau", str(later.pk))], first_name="Awa"
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.get().slot_id == later.pk
+    # A slot of another permanence cannot be slipped in: the proposed one is booked.
+    other = UpcomingPermanenceFactory(site=site).slots.first()
+    post_conversation(
+        client, book.group(1), [*fields, ("creneau", str(other.pk))], first_name="Lou"
+    )
+    assert Appointment.objects.get(first_name="Lou").slot_id == proposed

@@ -29,6 +29,7 @@ import aiguillage
 from aiguillage.agenda.contact import Visitor, checked_visitor
 from aiguillage.agenda.forms import (
     CancelOccurrenceForm,
+    ClosureForm,
     DeskBookingForm,
     PermanenceForm,
     WorkshopForm,
@@ -165,6 +166,9 @@ BUILDERS = {
     PermanenceForm: _with_network(PermanenceForm),
     WorkshopForm: _with_network(WorkshopForm),
     CancelOccurrenceForm: lambda data, network: CancelOccurrenceForm(data),
+    ClosureForm: lambda data, network: ClosureForm(
+        data, network=network, today=datetime.date(2027, 1, 4)
+    ),
     VisitorForm: lambda data, network: VisitorForm(data),
     DeskBookingForm: lambda data, network: DeskBookingForm(data, needs=[]),
     BookingForm: lambda data, network: BookingForm(data, needs=[]),

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from aiguillage.core.models import Network, Site
+from aiguillage.core.validators import validate_single_line
 
 
 class ClosureQuerySet(models.QuerySet):
@@ -49,6 +50,7 @@ class Closure(models.Model):
         max_length=120,
         blank=True,
         help_text=_("Dit au public et dans les messages : « inventaire », « congés »."),
+        validators=[validate_single_line],
     )
     created_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
     created_by = models.ForeignKey(

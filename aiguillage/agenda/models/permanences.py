@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from aiguillage.accounts.models import Membership
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network, Site, TimestampedModel
+from aiguillage.core.validators import validate_single_line
 from aiguillage.directory.models import Structure
 
 
@@ -45,7 +46,7 @@ class Permanence(TimestampedModel):
         Site, on_delete=models.PROTECT, related_name="permanences", verbose_name=_("site")
     )
     kind = models.CharField(_("type"), max_length=10, choices=PermanenceKind.choices)
-    title = models.CharField(_("intitulé"), max_length=150)
+    title = models.CharField(_("intitulé"), max_length=150, validators=[validate_single_line])
     structure = models.ForeignKey(
         Structure,
         on_delete=models.PROTECT,
@@ -59,6 +60,7 @@ class Permanence(TimestampedModel):
         max_length=120,
         blank=True,
         help_text=_("Nom de la personne qui tient la permanence, si elle est connue."),
+        validators=[validate_single_line],
     )
     staff = models.ForeignKey(
         Membership,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from aiguillage.agenda.models.contact import VisitorContact
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network, Site, TimestampedModel
+from aiguillage.core.validators import validate_single_line
 
 
 class Level(models.TextChoices):
@@ -48,9 +49,15 @@ class Workshop(TimestampedModel):
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="workshops", verbose_name=_("site")
     )
-    title = models.CharField(_("titre"), max_length=150)
+    title = models.CharField(_("titre"), max_length=150, validators=[validate_single_line])
     description = models.TextField(
         _("description"), help_text=_("En français simple : ce qu'on apprend, pour qui.")
+    )
+    what_to_bring = models.CharField(
+        _("ce qu'il faut apporter"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple : « votre téléphone chargé, vos identifiants Ameli »."),
     )
     needs = models.ManyToManyField(
         Need, related_name="workshops", blank=True, verbose_name=_("démarches et savoir-faire")

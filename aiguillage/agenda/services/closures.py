@@ -42,6 +42,7 @@ class ClosureImpact:
     workshops_cancelled: list[Workshop] = field(default_factory=list)  # no session left
     sessions_removed: list[WorkshopSession] = field(default_factory=list)  # others kept
     registrations: list[Registration] = field(default_factory=list)
+    registrations_cancelled: list[Registration] = field(default_factory=list)  # filled on declare
 
     @property
     def people(self) -> int:
@@ -154,6 +155,7 @@ def declare_closure(
         notify.occurrence_cancelled(cancel_occurrence(occurrence=occurrence, reason=said, now=now))
     for workshop in impact.workshops_cancelled:
         for registration in cancel_workshop_for_closure(workshop=workshop, now=now):
+            impact.registrations_cancelled.append(registration)
             notify.registration_cancelled(registration)
     removed_from: dict[int, Workshop] = {}
     for session in impact.sessions_removed:

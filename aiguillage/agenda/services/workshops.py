@@ -365,3 +365,61 @@ def record_session_attendance(
     Attendance.objects.bulk_update(changed, ["present"])
     Attendance.objects.bulk_create(new)
     return sum(1 for pk in confirmed if pk in present)
+
+
+# --- The day's work at the desk: one person at a time ---------------------------------
+
+
+@transaction.atomic
+def mark_session_attendance(
+    *, session: WorkshopSession, registration: Registration, present: bool, now: datetime.datetime
+) -> Attendance:
+    """One person came to a session, or did not (the desk's one click), once the session
+    has started, for a confirmed person of its workshop; the others are left as they
+    are (``record_session_attendance`` takes the whole list at once). Marking again
+    corrects it."""
+    if not rules.has_started(session.starts_at, now):
+        raise SlotUnavailable(_("Cette séance n'a pas encore commencé."))
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if (
+        registration.workshop_id != session.workshop_id
+        or registration.status != RegistrationStatus.CONFIRMED
+    ):
+        raise SlotUnavailable(_("Cette personne n'a pas de place à cet atelier."))
+    attendance, _created = Attendance.objects.update_or_create(
+        registration=registration, session=session, defaults={"present": present}
+    )
+    return attendance
+
+
+@transaction.atomic
+def add_walk_in(
+    *, session: WorkshopSession, first_name: str, now: datetime.datetime, by=None
+) -> Registration:
+    """Someone who comes to a session without having registered: a confirmed seat taken
+    at the desk with a first name only, and marked present at this session.
+
+    Only once the session has started (before, it is an ordinary registration, with the
+    waiting list if need be), for a published workshop, and while a seat is left (the
+    waiting list is not for someone already in the room). Raises an AgendaError, or a
+    ValidationError for the first name; nothing is written then."""
+    visitor = checked_visitor(Visitor(first_name=first_name), contact_required=False)
+    if not rules.has_started(session.starts_at, now):
+        raise SlotUnavailable(
+            _("Cette séance n'a pas encore commencé : inscrivez la personne à l'atelier.")
+        )
+    workshop = Workshop.objects.get(pk=session.workshop_id)
+    if workshop.status != WorkshopStatus.PUBLISHED:
+        raise SlotUnavailable(_("Cet atelier n'est pas ouvert aux inscriptions."))
+    if not _take(workshop.pk, "confirmed", "capacity"):
+        raise WorkshopFull(_("L'atelier est complet : il ne reste aucune place."))
+    registration = Registration.objects.create(
+        network_id=workshop.network_id,
+        workshop=workshop,
+        status=RegistrationStatus.CONFIRMED,
+        channel=Channel.DESK,
+        registered_by=by,
+        **contact_fields(visitor),
+    )
+    Attendance.objects.create(registration=registration, session=session, present=True)
+    return registration

@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 
 from aiguillage.agenda import notify, staff_selectors
 from aiguillage.agenda.forms import CancelOccurrenceForm, PermanenceForm, describe_rule
-from aiguillage.agenda.models import OccurrenceStatus, Permanence
+from aiguillage.agenda.models import OccurrenceStatus, Permanence, PermanenceKind
+from aiguillage.agenda.partner_day import partner_day_url
 from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.permanences import (
     BookingsWouldMove,
@@ -59,6 +60,12 @@ def permanence_detail(request, network, permanence_id: int) -> HttpResponse:
         "occurrences": staff_selectors.upcoming_occurrences(permanence=permanence, after=now),
         "now": now,
         "may_edit": may_edit(request),
+        # The partner's private list (given to the partner, never to the public).
+        "partner_day_url": (
+            partner_day_url(permanence)
+            if permanence.kind == PermanenceKind.PARTNER and may_edit(request)
+            else ""
+        ),
     }
     return render(request, "agenda/staff/permanence_detail.html", context)
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -75,15 +76,25 @@ def workshop_list(request, network) -> HttpResponse:
     return render(request, "agenda/staff/workshops.html", context)
 
 
-def _workshop_page(request, network, workshop: Workshop | None) -> HttpResponse:
+def _workshop_page(
+    request, network, workshop: Workshop | None, *, source: Workshop | None = None
+) -> HttpResponse:
+    """Create (``workshop`` None), edit, or create a copy of ``source``: its fields as
+    they are (a cancelled one as a draft), new session dates to enter."""
     editing = workshop is not None
     status_before = workshop.status if editing else None
     data = request.POST if request.method == "POST" else None
-    form = WorkshopForm(data, instance=workshop, network=network)
+    form = WorkshopForm(data, instance=workshop, network=network, initial=_copied(source))
     sessions = session_formset(extra=2 if editing else 3)(
         data, prefix=SESSIONS_PREFIX, initial=session_initial(workshop) if editing else None
     )
-    context = {"network": network, "workshop": workshop, "form": form, "sessions": sessions}
+    context = {
+        "network": network,
+        "workshop": workshop,
+        "source": source,
+        "form": form,
+        "sessions": sessions,
+    }
     if data is None or "back" in data or not (form.is_valid() & sessions.is_valid()):
         return render(request, "agenda/staff/workshop_form.html", context)
     cancelling = (
@@ -124,6 +135,15 @@ def _workshop_page(request, network, workshop: Workshop | None) -> HttpResponse:
     return redirect("agenda:workshop_detail", network.slug, saved.workshop.pk)
 
 
+def _copied(source: Workshop | None) -> dict | None:
+    if source is None:
+        return None
+    initial = model_to_dict(source, fields=WorkshopForm._meta.fields)
+    if source.status == WorkshopStatus.CANCELLED:
+        initial["status"] = WorkshopStatus.DRAFT
+    return initial
+
+
 def _saved_message(editing: bool, saved) -> str:
     if saved.cancelled:
         n = len(saved.cancelled)
@@ -154,6 +174,13 @@ def workshop_edit(request, network, workshop_id: int) -> HttpResponse:
     return _workshop_page(request, network, workshop)
 
 
+@network_view(action=Action.AGENDA_EDIT)
+def workshop_copy(request, network, workshop_id: int) -> HttpResponse:
+    """A new cycle from an existing workshop: the same fields, new session dates."""
+    source = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
+    return _workshop_page(request, network, None, source=source)
+
+
 @network_view(action=Action.AGENDA_BOOK)
 def workshop_detail(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
@@ -169,6 +196,10 @@ def workshop_detail(request, network, workshop_id: int) -> HttpResponse:
         "workshop": workshop,
         "people": people,
         "sessions": list(workshop.sessions.all()),
+        # Who came to each session: first names, for the roles that see people's names.
+        "attendance": staff_selectors.attendance_by_session(workshop)
+        if request_can(request, Action.AGENDA_BOOK)
+        else [],
         "may_register": _may_register(workshop),
         "may_edit": may_edit(request),
         "now": timezone.now(),

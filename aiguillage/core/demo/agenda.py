@@ -227,6 +227,7 @@ def _workshops(today: datetime.date) -> list[dict]:
             "animator": "ines.garcia@mediatheques-demo.example",
             "level": Level.BEGINNER,
             "sessions": [(_next(today, FRIDAY, 2), 14), (_next(today, FRIDAY, 3), 14)],
+            "what_to_bring": "Votre téléphone, chargé, et son code de déverrouillage",
             "capacity": 6,
             "waitlist_capacity": 4,
             "needs": ["prendre-en-main-smartphone"],
@@ -367,6 +368,7 @@ def _create_workshop(network, row, sites, members, *, now, summary) -> None:
         desk_registration=True,
         public_registration=True,
         status=WorkshopStatus.PUBLISHED,
+        what_to_bring=row.get("what_to_bring", ""),
     )
     sessions = [
         Window(

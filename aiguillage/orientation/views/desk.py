@@ -124,6 +124,7 @@ def _desk_context(request, network: Network, form: DeskForm, **extra) -> dict:
 
 
 # What the desk itself does: offered to close with only when proposed to this member.
+OTHER_SLOT = "creneau"  # the time chosen on the booking page, among the permanence's free ones
 LIBRARY_OUTCOMES = {Outcome.ACCOMPANIED: Mode.ACCOMPANY, Outcome.DONE_FOR: Mode.ACT_FOR}
 # The mandate reference's own errors go next to its field, not in the banner.
 MANDATE_ERRORS = {"mandate_required", "mandate_format", "mandate_not_needed"}
@@ -251,10 +252,14 @@ def _record(request, network, conversation: DeskForm, outcome: str, **closing) -
 def desk_book(request, network, slot_id: int) -> HttpResponse:
     """Book the slot from the desk (the agenda's contact form), then record the
     conversation: one submit does both."""
-    slot = or_404(staff_selectors.get_slot, network=network, pk=slot_id)
+    proposed = or_404(staff_selectors.get_slot, network=network, pk=slot_id)
     conversation = conversation_form(request.POST, network=network)
     if not conversation.is_valid() or request.membership is None:
         return HttpResponseBadRequest(_("La conversation n'a pas pu être relue."))
+    # Another free time of the same permanence may be chosen instead of the proposed one.
+    others = staff_selectors.other_free_slots(proposed, now=timezone.now())
+    chosen = request.POST.get(OTHER_SLOT, "")
+    slot = next((s for s in others if str(s.pk) == chosen), proposed)
     needs = list(slot.permanence.needs.order_by("name"))
     need = conversation.chosen_need
     submitted = "first_name" in request.POST
@@ -271,6 +276,9 @@ def desk_book(request, network, slot_id: int) -> HttpResponse:
     context = {
         "network": network,
         "slot": slot,
+        "proposed": proposed,
+        "others": others,
+        "other_slot": OTHER_SLOT,
         "form": form,
         "conversation": _carried(request.POST),
         "nav_section": "desk",

@@ -50,6 +50,7 @@ class JournalAction(models.TextChoices):
     RIGHTS_ERASURE = "rights_erasure", _("demande d'effacement des données")
     CONTACT_PROOF_SENT = "contact_proof_sent", _("lien de vérification envoyé à un contact")
     CONTACT_PROOF_USED = "contact_proof_used", _("lien de vérification ouvert")
+    PARTNER_DAY_LIST_SENT = "partner_day_list_sent", _("liste du jour envoyée à un partenaire")
 
 
 class AppendOnlyError(Exception):

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from aiguillage.agenda.place_calendar import current_and_next_closures
 from aiguillage.core.opening import describe_opening_hours
 from aiguillage.public.decorators import public_view
 from aiguillage.public.hours import week_hours
@@ -27,6 +28,7 @@ def _offer(network, *, now, sites, workshop_limit=None) -> list[dict]:
     permanences = [p for p in bookable_permanences(network) if p.site_id in site_ids]
     slots = next_free_slots(permanences, now=now)
     local_now = timezone.localtime(now)
+    closures = current_and_next_closures(network, local_now.date())
     offer = []
     for site in sites:
         site_workshops = [w for w in workshops if w.site_id == site.pk]
@@ -34,6 +36,8 @@ def _offer(network, *, now, sites, workshop_limit=None) -> list[dict]:
             {
                 "site": site,
                 "opening": describe_opening_hours(site.opening_hours, local_now),
+                "closures": [c for c in closures if c.site_id in (None, site.pk)],
+                "today": local_now.date(),
                 "workshops": site_workshops[:workshop_limit],
                 "more_workshops": len(site_workshops) > len(site_workshops[:workshop_limit]),
                 "permanences": [
