@@ -56,7 +56,8 @@ test-postgres: install
 
 # The suite runs under one frozen "now" (config/pytest_plugin.py) and must pass at any
 # instant: the instants that broke it once, on the tests that read the clock most.
-INSTANTS ?= 2026-12-07T20:00:00 2026-12-31T23:30:00 2027-03-28T01:59:00 2028-12-07T10:00:00
+INSTANTS ?= 2026-12-07T20:00:00 2026-12-31T23:30:00 2027-03-28T01:59:00 2028-12-07T10:00:00 \
+	2027-05-05T10:00:00 2027-12-24T18:00:00
 CLOCK_TESTS ?= tests/agenda tests/public tests/orientation tests/api tests/privacy
 test-instants: install ## The clock-sensitive tests at other instants (AIGUILLAGE_TEST_NOW)
 	@for instant in $(INSTANTS); do \

@@ -39,6 +39,7 @@ from aiguillage.agenda.models import (
     RegistrationStatus,
     Slot,
     Workshop,
+    WorkshopSession,
     WorkshopStatus,
 )
 from aiguillage.agenda.services.errors import (
@@ -120,6 +121,21 @@ def takes_registrations(workshop: Workshop, *, channel: str, now: datetime.datet
     """Open, and a seat or a place on the waiting list left."""
     has_room = workshop.seats_left > 0 or workshop.waitlist_left > 0
     return has_room and workshop_refusal(workshop, channel=channel, now=now) is None
+
+
+def walk_in_refusal(
+    session: WorkshopSession, *, workshop: Workshop, now: datetime.datetime
+) -> AgendaError | None:
+    """Why someone who comes without registering cannot be added to ``session`` now
+    (seats apart), or None: only once it has started (before, it is an ordinary
+    registration, with the waiting list if need be), for a published workshop."""
+    if not has_started(session.starts_at, now):
+        return SlotUnavailable(
+            _("Cette séance n'a pas encore commencé : inscrivez la personne à l'atelier.")
+        )
+    if workshop.status != WorkshopStatus.PUBLISHED:
+        return SlotUnavailable(_("Cet atelier n'est pas ouvert aux inscriptions."))
+    return None
 
 
 def waiting_position(registration: Registration) -> int | None:

@@ -543,14 +543,11 @@ class TodaySession:
     people: list[SessionPerson]  # the confirmed people, by first name
     started: bool  # attendance can be taken, someone can walk in
     registrable: bool  # not started: an ordinary registration at the desk
+    open: bool = False  # a walk-in may be added now (rules.walk_in_refusal), seats apart
 
     @property
     def workshop(self) -> Workshop:
         return self.session.workshop
-
-    @property
-    def open(self) -> bool:
-        return self.workshop.status == WorkshopStatus.PUBLISHED
 
     @property
     def marked(self) -> int:
@@ -641,6 +638,7 @@ def today_agenda(
                 ],
                 started=rules.has_started(session.starts_at, now),
                 registrable=rules.takes_registrations(workshop, channel=Channel.DESK, now=now),
+                open=rules.walk_in_refusal(session, workshop=workshop, now=now) is None,
             )
         )
     return TodayAgenda(day=day, occurrences=rows, sessions=session_rows)

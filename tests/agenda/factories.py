@@ -35,6 +35,9 @@ class PermanenceFactory(factory.django.DjangoModelFactory):
     seats_per_slot = 1
     bookable_by = BookableBy.PUBLIC
     booking_cutoff_hours = 2
+    # Dates relative to "now" may fall on a public holiday (the suite runs at any
+    # instant); the holiday rule has its own tests, which set this to False.
+    on_public_holidays = True
 
 
 class StaffPermanenceFactory(PermanenceFactory):
@@ -58,6 +61,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     status = WorkshopStatus.PUBLISHED
     desk_registration = True
     public_registration = True
+    on_public_holidays = True  # as for permanences: the holiday rule is tested apart
     # A week from the suite's frozen "now", 14:00 (config/pytest_plugin.py): upcoming
     # at whatever instant the suite runs.
     starts_at = factory.LazyFunction(lambda: _at(in_days(7), 14))

@@ -68,7 +68,9 @@ class TestPublicHolidays:
 
     def test_no_date_is_created_on_a_holiday_unless_the_permanence_opens_on_them(self):
         ascension = datetime.date(2027, 5, 6)  # a Thursday
-        plain = PermanenceFactory(rrule=weekly(THURSDAY), starts_on=datetime.date(2027, 4, 1))
+        plain = PermanenceFactory(
+            rrule=weekly(THURSDAY), starts_on=datetime.date(2027, 4, 1), on_public_holidays=False
+        )
         opens = PermanenceFactory(
             rrule=weekly(THURSDAY),
             starts_on=datetime.date(2027, 4, 1),
@@ -87,7 +89,9 @@ class TestPublicHolidays:
 
     def test_a_workshop_on_christmas_is_refused_unless_ticked(self):
         christmas = datetime.date(2027, 12, 25)  # a Saturday
-        workshop = WorkshopFactory.build(site=SiteFactory(), status=WorkshopStatus.PUBLISHED)
+        workshop = WorkshopFactory.build(
+            site=SiteFactory(), status=WorkshopStatus.PUBLISHED, on_public_holidays=False
+        )
         workshop.network = workshop.site.network
         session = Window(local(christmas, 10), local(christmas, 12))
         now = local(datetime.date(2027, 12, 1), 9)

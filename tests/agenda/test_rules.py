@@ -212,3 +212,15 @@ class TestWaitingList:
         assert waiting[0].status == RegistrationStatus.CONFIRMED
         assert [rules.waiting_position(r) for r in waiting[1:]] == [1, 2]
         assert Registration.objects.filter(status=RegistrationStatus.WAITLISTED).count() == 2
+
+
+class TestWalkIn:
+    def test_a_walk_in_joins_a_session_from_its_start_and_only_a_published_workshop(self):
+        workshop = WorkshopFactory()
+        session = workshop.sessions.get()
+        before = rules.walk_in_refusal(session, workshop=workshop, now=session.starts_at - MICRO)
+        assert isinstance(before, SlotUnavailable)
+        assert rules.walk_in_refusal(session, workshop=workshop, now=session.starts_at) is None
+        workshop.status = "cancelled"
+        cancelled = rules.walk_in_refusal(session, workshop=workshop, now=session.starts_at)
+        assert isinstance(cancelled, SlotUnavailable)

@@ -118,6 +118,8 @@ class TestNetworkPage:
 
 class TestSitePage:
     def test_address_hours_and_offer_of_the_site(self, client, site, permanence, workshop):
+        site.opening_hours = "Mo-Sa 08:00-20:00"  # closed on Sundays
+        site.save(update_fields=["opening_hours"])
         response = client.get("/p/pic/sites/zola/")
         assert response.status_code == 200
         page = text(response)
@@ -125,8 +127,8 @@ class TestSitePage:
         assert "1 place de la Mairie, 34400 Lunel" in page
         assert 'href="tel:04 67 00 00 00"' in page
         assert "<caption>Les 7 prochains jours</caption>" in page
-        assert "de 9 h à 19 h" in page  # Mo-Sa 09:00-19:00, read aloud
-        assert "Fermé" in page  # and the days it is closed
+        assert "de 8 h à 20 h" in page  # Mo-Sa 08:00-20:00, read aloud
+        assert "Fermé" in page  # and the day it is closed
         assert workshop.title in page and permanence.title in page
         assert 'href="/p/pic/sites/zola/agenda.ics"' in page
 

@@ -404,13 +404,10 @@ def add_walk_in(
     waiting list is not for someone already in the room). Raises an AgendaError, or a
     ValidationError for the first name; nothing is written then."""
     visitor = checked_visitor(Visitor(first_name=first_name), contact_required=False)
-    if not rules.has_started(session.starts_at, now):
-        raise SlotUnavailable(
-            _("Cette séance n'a pas encore commencé : inscrivez la personne à l'atelier.")
-        )
     workshop = Workshop.objects.get(pk=session.workshop_id)
-    if workshop.status != WorkshopStatus.PUBLISHED:
-        raise SlotUnavailable(_("Cet atelier n'est pas ouvert aux inscriptions."))
+    refusal = rules.walk_in_refusal(session, workshop=workshop, now=now)
+    if refusal is not None:
+        raise refusal
     if not _take(workshop.pk, "confirmed", "capacity"):
         raise WorkshopFull(_("L'atelier est complet : il ne reste aucune place."))
     registration = Registration.objects.create(
