@@ -10,17 +10,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-import phonenumbers
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from aiguillage.core import phones
 from aiguillage.privacy.validators import refusal_errors
 
 MANAGE_SALT = "aiguillage.agenda.manage"
 # France and its overseas departments and collectivities: the reminders go to these.
-FRENCH_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,35 +37,18 @@ class Visitor:
 def french_phone(raw: str) -> str:
     """A French number (métropole or outre-mer) in E.164, or a ValidationError: reminders
     are sent through French operators only."""
-    value = raw.strip()
-    try:
-        number = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        number = None
-    if (
-        number is None
-        or not phonenumbers.is_valid_number(number)
-        or phonenumbers.region_code_for_number(number) not in FRENCH_REGIONS
-    ):
+    number = phones.valid(raw)
+    if number is None or not phones.is_french(number):
         raise ValidationError(
             _("Ce numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78)."),
             code="phone",
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-TEXTABLE = frozenset(
-    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-)
+    return phones.e164(number)
 
 
 def can_receive_texts(e164: str) -> bool:
     """A mobile number: a landline is a number to call back, never a text's target."""
-    try:
-        number = phonenumbers.parse(e164, "FR")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) in TEXTABLE
+    return phones.is_mobile(phones.parse(e164))
 
 
 def message_channel(*, email: str, phone: str) -> str:

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from aiguillage.accounts.models import Membership, User
 from aiguillage.catalog.models import Need
+from aiguillage.core import phones
 from aiguillage.core.models import Network
 from aiguillage.core.opening import parse_opening_hours
 from aiguillage.directory.models import (
@@ -55,7 +55,6 @@ _DATE_FIELDS = ("agreement_start", "agreement_end")
 _CHOICE_FIELDS = ("status", "referral_channel")
 SUMMARY_MAX_LENGTH = PartnershipChange._meta.get_field("summary").max_length
 # Regions whose national numbers (0262…, 0590…) a French desk may type without +code.
-_OVERSEAS_REGIONS = ("RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
 # A chain of duplicates longer than this is a data error, not a place.
 _MAX_DUPLICATE_HOPS = 10
 
@@ -84,14 +83,9 @@ def normalise_phone(raw: str) -> str:
     value = (raw or "").strip()
     if not value:
         return ""
-    regions = ("FR",) if value.startswith("+") else ("FR", *_OVERSEAS_REGIONS)
-    for region in regions:
-        try:
-            number = phonenumbers.parse(value, region)
-        except phonenumbers.NumberParseException:
-            break
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    number = phones.valid(value, overseas=True)
+    if number is not None:
+        return phones.e164(number)
     raise ValidationError(
         _("« %(value)s » n'est pas un numéro de téléphone valide (exemple : 04 67 12 34 56)."),
         code="phone",

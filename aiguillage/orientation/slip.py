@@ -20,7 +20,6 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import phonenumbers
 import segno
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -37,6 +36,7 @@ from aiguillage.agenda.models import (
 )
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.texts import catalog_text, catalog_texts
+from aiguillage.core import phones
 from aiguillage.core.models import Network, Site
 from aiguillage.core.week_hours import clock, week_hours
 from aiguillage.directory.models import Commune, Structure
@@ -127,17 +127,8 @@ class Slip:
 def display_phone(raw: str) -> str:
     """ "04 67 44 24 60" for a French number stored as +33…; anything else as typed."""
     value = (raw or "").strip()
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        return value
-    if not phonenumbers.is_valid_number(number):
-        return value
-    if phonenumbers.region_code_for_number(number) == "FR":
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    number = phones.valid(value)
+    return phones.readable(number) if number is not None else value
 
 
 def safe_url(url: str) -> str:

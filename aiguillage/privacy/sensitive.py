@@ -51,10 +51,11 @@ from enum import StrEnum
 from functools import cache
 from typing import Literal
 
-import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.fr import nif, nir
+
+from aiguillage.core import phones
 
 Severity = Literal["refuse", "warn"]
 REFUSE: Severity = "refuse"
@@ -860,11 +861,8 @@ def _find_phone(text: str) -> Iterator[Finding]:
     if not _MAYBE_PHONE.search(text):
         return
     # A bounded number of tries: a field of digits costs milliseconds, not seconds.
-    matcher = phonenumbers.PhoneNumberMatcher(
-        text, "FR", leniency=phonenumbers.Leniency.VALID, max_tries=_PHONE_TRIES
-    )
-    for match in matcher:
-        yield Finding(Kind.PHONE, match.start, match.end, REFUSE)
+    for start, end in phones.spans_in_text(text, max_tries=_PHONE_TRIES):
+        yield Finding(Kind.PHONE, start, end, REFUSE)
 
 
 # --- health (warning) -------------------------------------------------------------------

@@ -14,10 +14,10 @@ import math
 import re
 from collections.abc import Collection, Iterable
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
+from aiguillage.core import phones
 from aiguillage.core.opening import parse_opening_hours
 from aiguillage.core.validators import is_valid_insee_code
 from aiguillage.directory.vocabularies import split_list
@@ -111,12 +111,9 @@ def phone(raw: str | None, *, field: str, strict: bool) -> str:
         return ""
     if _FRENCH_E164.fullmatch(value):  # most cells of a national file: nothing to do
         return value
-    try:
-        number = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and phonenumbers.is_possible_number(number):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    number = phones.parse(value)
+    if phones.is_possible(number):
+        return phones.e164(number)
     if strict:
         raise FieldProblem(field, "not a phone number (expected +33 and 9 digits)", value)
     return value[:30]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
@@ -41,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.search import SearchResult, choices, normalize
 from aiguillage.catalog.selectors import MAX_QUERY_LENGTH, search_needs
+from aiguillage.core import phones
 from aiguillage.core.french import of_place
 from aiguillage.directory.models import Commune
 from aiguillage.directory.selectors import find_communes
@@ -308,12 +308,9 @@ def tel_href(raw: str) -> str:
     value = (raw or "").strip()
     if not value:
         return ""
-    try:
-        number = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and phonenumbers.is_valid_number(number):
-        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    number = phones.valid(value)
+    if number is not None:
+        return "tel:" + phones.e164(number)
     digits = "".join(c for c in value if c.isdigit() or c == "+")
     return f"tel:{digits}" if digits else ""
 
