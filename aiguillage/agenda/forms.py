@@ -129,9 +129,10 @@ class SingleLineFields:
     single_line_fields: tuple[str, ...] = ()
 
     def _clean_fields(self) -> None:
-        for name in self.single_line_fields:
-            if name in self.data:
-                self.data = self.data.copy()
+        present = [name for name in self.single_line_fields if name in self.data]
+        if present:
+            self.data = self.data.copy()
+            for name in present:
                 self.data[name] = single_line(self.data[name])
         super()._clean_fields()
 

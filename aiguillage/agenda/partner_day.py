@@ -34,6 +34,7 @@ from aiguillage.agenda.models import (
     Permanence,
     PermanenceKind,
 )
+from aiguillage.agenda.staff_selectors import day_bounds
 from aiguillage.core.french import weekday_day_month
 from aiguillage.directory.models import PartnerContact, PartnershipStatus
 from aiguillage.privacy import journal
@@ -112,12 +113,6 @@ def bookings_between(
     ]
 
 
-def day_bounds(day: datetime.date, zone) -> tuple[datetime.datetime, datetime.datetime]:
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
-    after = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    return start, after.replace(tzinfo=zone)
-
-
 def recipients(permanence: Permanence) -> list[str]:
     """The partner's e-mail addresses: the contact named as the agent when there is
     one with an address, else every contact of the active partnership with one."""
@@ -159,7 +154,7 @@ def send_day_lists(*, day: datetime.date) -> int:
     )
     for permanence in permanences:
         zone = permanence.network.zone
-        lines = bookings_between(permanence, *day_bounds(day, zone))
+        lines = bookings_between(permanence, *day_bounds(day, zone=zone))
         to = recipients(permanence)
         if not lines or not to:
             continue

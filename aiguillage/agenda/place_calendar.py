@@ -99,10 +99,6 @@ def current_and_next_closures(network: Network, today: datetime.date) -> list[Cl
 # --- Opening hours -----------------------------------------------------------------------
 
 
-def zone_of(network: Network) -> zoneinfo.ZoneInfo:
-    return network.zone
-
-
 def within_opening_hours(site: Site, window: Window, zone: zoneinfo.ZoneInfo) -> bool | None:
     """True when the site is open for the whole window, False when it is closed at some
     moment of it, None when its hours are missing, unreadable or say "unknown"."""

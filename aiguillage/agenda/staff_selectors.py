@@ -39,15 +39,15 @@ from aiguillage.directory.models import PartnershipStatus, Structure
 HOLDER = ("site", "structure", "staff__user")
 
 
-def day_bounds(first: datetime.date, days: int = 1) -> tuple[datetime.datetime, datetime.datetime]:
-    """From midnight of ``first`` to midnight ``days`` later, in the network's time zone."""
-    start = datetime.datetime.combine(
-        first, datetime.time.min, tzinfo=timezone.get_current_timezone()
-    )
+def day_bounds(
+    first: datetime.date, days: int = 1, *, zone: datetime.tzinfo | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """From midnight of ``first`` to midnight ``days`` later, in ``zone`` (by default the
+    current one: the network's, on its pages)."""
+    zone = zone or timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(
-        first + datetime.timedelta(days=days),
-        datetime.time.min,
-        tzinfo=timezone.get_current_timezone(),
+        first + datetime.timedelta(days=days), datetime.time.min, tzinfo=zone
     )
     return start, end
 

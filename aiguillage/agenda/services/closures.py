@@ -30,6 +30,7 @@ from aiguillage.agenda.models import (
 )
 from aiguillage.agenda.services.permanences import cancel_occurrence
 from aiguillage.agenda.services.workshops import cancel_workshop_for_closure
+from aiguillage.agenda.staff_selectors import day_bounds
 from aiguillage.core.models import Network, Site
 
 
@@ -55,15 +56,6 @@ class ClosureDeclared:
     impact: ClosureImpact
 
 
-def _bounds(network: Network, first: datetime.date, last: datetime.date):
-    zone = network.zone
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(
-        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-    )
-    return start, end
-
-
 def closure_impact(
     *,
     network: Network,
@@ -74,7 +66,7 @@ def closure_impact(
 ) -> ClosureImpact:
     """The dates, bookings and registrations a closure over [starts_on, ends_on] would
     cancel, from ``now`` on."""
-    start, end = _bounds(network, starts_on, ends_on)
+    start, end = day_bounds(starts_on, (ends_on - starts_on).days + 1, zone=network.zone)
     start = max(start, now)
     where = {"site": site} if site is not None else {}
     impact = ClosureImpact()
@@ -164,6 +156,7 @@ def declare_closure(
     for workshop in removed_from.values():
         first = workshop.sessions.order_by("starts_at").first()
         Workshop.objects.filter(pk=workshop.pk).update(starts_at=first.starts_at)
-        for registration in Registration.objects.filter(workshop=workshop).active():
-            notify.workshop_dates_changed(registration)
+        for registration in impact.registrations:
+            if registration.workshop_id == workshop.pk:
+                notify.workshop_dates_changed(registration)
     return ClosureDeclared(closure=closure, impact=impact)

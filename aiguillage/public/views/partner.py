@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 from aiguillage.agenda.partner_day import (
     DAYS_SHOWN,
     bookings_between,
-    day_bounds,
     opened,
     permanence_for_token,
 )
+from aiguillage.agenda.staff_selectors import day_bounds
 from aiguillage.public.decorators import private_page, public_view
 
 
@@ -27,10 +27,8 @@ def partner_day(request, network, token: str) -> HttpResponse:
     permanence = permanence_for_token(token, network_id=network.pk)
     if permanence is None:
         raise Http404("No such link.")
-    today = timezone.localdate()
-    start, _end = day_bounds(today, timezone.get_current_timezone())
-    end = start + datetime.timedelta(days=DAYS_SHOWN)
-    lines = bookings_between(permanence, max(start, timezone.now()), end)
+    _start, end = day_bounds(timezone.localdate(), DAYS_SHOWN)
+    lines = bookings_between(permanence, timezone.now(), end)
     opened(permanence, lines)
     days: dict[datetime.date, list] = {}
     for line in lines:
