@@ -66,9 +66,10 @@ test-instants: install ## The clock-sensitive tests at other instants (AIGUILLAG
 			$(CLOCK_TESTS) || exit 1; \
 	done
 
-lint: install ## ruff check, ruff format --check, and no missing migration
+lint: install ## ruff check, ruff format --check, the apps' layers, no missing migration
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(DEV) $(VENV)/bin/lint-imports  # the apps' layers (docs/development.md)
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 format: install ## Apply ruff's fixes and formatting

@@ -53,14 +53,17 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "aiguillage.core",
-    "aiguillage.accounts",
+    "aiguillage.privacy",
     "aiguillage.catalog",
+    "aiguillage.accounts",
     "aiguillage.directory",
     "aiguillage.agenda",
     "aiguillage.orientation",
+    "aiguillage.compliance",
+    "aiguillage.reporting",
     "aiguillage.public",
     "aiguillage.api",
-    "aiguillage.privacy",
+    "aiguillage.demo",
     # Authentication (docs/authentication.md): login lockout, second factor.
     "axes",
     "django_otp",
@@ -140,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "fr"

@@ -8,7 +8,7 @@ mediator, a coordinator and a partner agent of network A, and a coordinator of n
 B; URL parameters are real objects of network A.
 
 What a staff page answers is not written here but derived from the permission table
-(``aiguillage.core.permissions``) through the action the page's ``network_view``
+(``aiguillage.accounts.permissions``) through the action the page's ``network_view``
 names: anonymous -> redirect to login; a member of A whose role has the action -> the
 door's ``ok`` status; another role of A -> 403; B's coordinator -> 404 (never 403: it
 must not learn that the page exists), with no name of network A in the answer. The
@@ -35,7 +35,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from aiguillage.accounts.models import Role
-from aiguillage.core.permissions import Action, roles_for
+from aiguillage.accounts.permissions import Action, roles_for
 
 ANONYMOUS = "anonymous"
 OTHER_COORDINATOR = "coordinator_of_b"
@@ -98,7 +98,7 @@ def api(ok: int = 200, method: str = "get", **extra) -> Door:
 
 DOORS: dict[str, Door] = {
     # --- no network -------------------------------------------------------------------
-    "core:home": Door(LOGIN, (Probe(ok=302),)),  # to one's desk
+    "workspace:home": Door(LOGIN, (Probe(ok=302),)),  # to one's desk
     "core:healthz": api(),
     "accounts:login": Door(OPEN, (Probe(ok=302, anonymous=200),)),  # logged in: away
     "accounts:logout": Door(OPEN, (Probe("post", ok=302),)),
@@ -120,8 +120,8 @@ DOORS: dict[str, Door] = {
     "catalog:need_detail": Door(LOGIN),
     "^media/(?P<path>.*)$": Door(OPEN, (Probe(ok=404),), path="/media/absent.png", optional=True),
     # --- staff pages of a network -----------------------------------------------------
-    "core:network_home": staff(),
-    "core:site_detail": staff(),
+    "workspace:network_home": staff(),
+    "workspace:site_detail": staff(),
     "orientation:desk": staff(),
     "orientation:desk_close": staff_post(400),
     "orientation:desk_book": staff_post(400),
@@ -142,7 +142,7 @@ DOORS: dict[str, Door] = {
     "directory:structure_detail": staff(),
     "directory:structure_edit": staff(),
     "directory:partners": staff(),
-    "directory:partner_finder": Door(
+    "reporting:partner_finder": Door(
         STAFF, (Probe(), Probe("post", ok=302, data={}, action=Action.PARTNERS_EDIT))
     ),
     "directory:partner_prospect": staff_post(302),
@@ -150,7 +150,7 @@ DOORS: dict[str, Door] = {
     "directory:partner_edit": staff(),
     "directory:partner_contact_add": staff_post(400),
     "directory:partner_contact_remove": staff_post(302),
-    "directory:coverage": staff(),
+    "reporting:coverage": staff(),
     "directory:territory_add": staff_post(302),
     "directory:territory_remove": staff_post(302),
     "directory:import": staff(),
@@ -180,14 +180,14 @@ DOORS: dict[str, Door] = {
     "agenda:workshop_sheet": staff(),
     "agenda:registration_cancel": staff(),
     "agenda:session_attendance": staff(),
-    "privacy:journal": staff(),
-    "privacy:journal_verify": staff_post(302),
-    "privacy:journal_export": staff(),
-    "privacy:retention": staff(),
-    "privacy:rights": staff(),
-    "privacy:rights_erase": staff_post(400),
-    "privacy:register": staff(),
-    "privacy:register_pdf": staff(),
+    "compliance:journal": staff(),
+    "compliance:journal_verify": staff_post(302),
+    "compliance:journal_export": staff(),
+    "compliance:retention": staff(),
+    "compliance:rights": staff(),
+    "compliance:rights_erase": staff_post(400),
+    "compliance:register": staff(),
+    "compliance:register_pdf": staff(),
     # --- the public portal of network A ------------------------------------------------
     "public:home": public(),
     "public:orientation": public(),
@@ -529,7 +529,7 @@ def test_a_new_page_without_a_door_is_caught():
 
 
 def test_a_network_page_must_name_its_action():
-    from aiguillage.core.decorators import network_view
+    from aiguillage.accounts.decorators import network_view
 
     with pytest.raises(TypeError):
 
@@ -564,9 +564,9 @@ def test_a_volunteer_reaches_no_coordinator_page(world):
         "directory:import_confirm",
         "directory:partner_edit",
         "directory:territory_add",
-        "privacy:journal",
-        "privacy:rights",
-        "privacy:register",
+        "compliance:journal",
+        "compliance:rights",
+        "compliance:register",
     } <= set(doors)
     for key in doors:
         door, pattern = DOORS[key], PATTERNS[key]

@@ -32,7 +32,7 @@ def client_ip(request) -> str | None:
     """The client's address as our own reverse proxies saw it: the same reading as the
     public portal's rate limit (``PUBLIC_RATE_LIMIT_PROXIES``), so a client cannot
     escape the lockout by forging ``X-Forwarded-For``. An IPv6 client counts per /64."""
-    from aiguillage.public.ratelimit import client_address
+    from aiguillage.core.ratelimit import client_address
 
     address = client_address(request)
     return address.split("/")[0] or None

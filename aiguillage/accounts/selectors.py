@@ -11,6 +11,11 @@ from aiguillage.catalog.models import Theme
 from aiguillage.core.models import Network
 
 
+def get_membership(*, user, network: Network) -> Membership | None:
+    """The caller's active membership of ``network`` (None for a superuser without one)."""
+    return Membership.objects.active().filter(user=user, network=network).first()
+
+
 def staff_of_network(network: Network) -> QuerySet[Membership]:
     return (
         Membership.objects.active()

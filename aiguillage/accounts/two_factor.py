@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aiguillage.accounts.audit import record_account_event
 from aiguillage.accounts.models import Membership, Role, User
-from aiguillage.core.permissions import Action, roles_for
+from aiguillage.accounts.permissions import Action, roles_for
 from aiguillage.privacy.models.journal import JournalAction
 
 # The roles that must use two-factor authentication: those allowed to view visitors'

@@ -1,26 +1,25 @@
 """Telling visitors what happened to their booking.
 
-Callers (views, the API, the services' callers) call these after a service has
-succeeded. Each one waits for the transaction to commit, so nobody is told about a
-booking that was rolled back, then hands the sending to a background task, so the
-person at the desk never waits for a mail server.
+The services call these inside their transaction. Each queues its message with the
+transaction (``core/queue.py``): in production the queue's row is committed with the
+booking, so nobody is told about a booking that was rolled back and no booking is kept
+without its message; the sending is a background task, so the person at the desk never
+waits for a mail server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
-
-from django.db import transaction
 
 from aiguillage.agenda.messages import Kind
 from aiguillage.agenda.models import Appointment, Registration
+from aiguillage.core.queue import enqueue_with_the_transaction
 
 
 def _later(kind: str, pk: int, **extra: int) -> None:
     from aiguillage.agenda.tasks import send_notification  # the task imports messages
 
-    transaction.on_commit(partial(send_notification.enqueue, kind=kind, pk=pk, **extra))
+    enqueue_with_the_transaction(send_notification, kind=kind, pk=pk, **extra)
 
 
 def appointment_booked(appointment: Appointment) -> None:

@@ -12,12 +12,18 @@ number to call back, never a text message's target: it cannot carry a reminder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aiguillage.agenda.contact import Visitor, checked_visitor, message_channel
+from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.privacy.validators import GUARDED, Guard, SensitiveDataFormMixin
+
+T = TypeVar("T")
 
 
 class VisitorForm(SensitiveDataFormMixin, forms.Form):
@@ -127,3 +133,15 @@ class VisitorForm(SensitiveDataFormMixin, forms.Form):
         """Neither an e-mail nor a mobile phone: the slip is the only confirmation."""
         visitor = getattr(self, "visitor", None)
         return bool(visitor and not message_channel(email=visitor.email, phone=visitor.phone))
+
+
+def done_or_refused(form: forms.Form, act: Callable[[], T]) -> T | None:
+    """Run a service for a valid form; its refusal goes onto the form, word for word,
+    and None is returned (the page is shown again with what was typed)."""
+    try:
+        return act()
+    except AgendaError as error:
+        form.add_error(None, str(error))
+    except ValidationError as error:
+        form.add_error(None, error)
+    return None

@@ -26,7 +26,6 @@ network has a public site of that slug, otherwise the answer is a 400 asking for
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 
 from django.core.exceptions import ValidationError
@@ -53,13 +52,6 @@ from aiguillage.agenda.models import (
 )
 from aiguillage.agenda.selectors import MAX_SLOTS, free_slots
 from aiguillage.agenda.services.appointments import book_slot, cancel_appointment
-from aiguillage.agenda.services.errors import (
-    AgendaError,
-    AlreadyBooked,
-    BookingPast,
-    ClosedToThisChannel,
-    WorkshopFull,
-)
 from aiguillage.agenda.services.workshops import cancel_registration, register
 from aiguillage.api.agenda_schemas import (
     AppointmentIn,
@@ -74,6 +66,13 @@ from aiguillage.api.agenda_schemas import (
     WorkshopListOut,
     WorkshopOut,
 )
+from aiguillage.api.inputs import (
+    BadInput,
+    answers,
+    network_by_slug,
+    public_site,
+    read_moment,
+)
 from aiguillage.api.json_body import require_json
 from aiguillage.api.limits import limit_writes
 from aiguillage.catalog.models import Need
@@ -83,42 +82,6 @@ router = Router(tags=["agenda"])
 
 MAX_WORKSHOPS = 100
 MAX_BODY_BYTES = 8_192
-YEARS = (2000, 2100)  # dates outside are typing errors (and would overflow in time zones)
-
-
-class BadInput(Exception):
-    """Field errors of a request, answered as a 400."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def _conflict_code(exc: AgendaError) -> str:
-    for kind, code in (
-        (BookingPast, "past"),
-        (WorkshopFull, "workshop_full"),
-        (AlreadyBooked, "already_booked"),
-        (ClosedToThisChannel, "closed_to_online"),
-    ):
-        if isinstance(exc, kind):
-            return code
-    return "unavailable"
-
-
-def _answers(view):
-    """Bad input is a 400 with field errors; a refusal of the agenda's services a 409."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except BadInput as exc:
-            return Status(400, {"errors": exc.errors})
-        except AgendaError as exc:
-            return Status(409, {"code": _conflict_code(exc), "detail": str(exc)})
-
-    return wrapper
 
 
 # Writes count in the API's own budget of writes per client (aiguillage/api/limits.py).
@@ -185,70 +148,6 @@ def _visitor(data, errors: dict[str, list[str]]) -> Visitor | None:
         return None
 
 
-def _moment(value: str, *, field: str, end: bool, errors: dict) -> datetime.datetime | None:
-    """An ISO 8601 date or date-time; naive ones are in Europe/Paris. A date alone is
-    the start of that day, or for an end, the start of the next day (the day is in)."""
-    text = value.strip()
-    if not text:
-        return None
-    if len(text) > 16 and text[-6] == " ":  # an unescaped '+' of the offset read as a space
-        text = f"{text[:-6]}+{text[-5:]}"
-    try:
-        if len(text) == 10:
-            day = datetime.date.fromisoformat(text) + datetime.timedelta(days=1 if end else 0)
-            moment = datetime.datetime.combine(day, datetime.time())
-        else:
-            moment = datetime.datetime.fromisoformat(text)
-    except (ValueError, OverflowError):
-        errors[field] = [
-            _("Une date ISO 8601 est attendue, par exemple 2026-12-01 ou 2026-12-01T14:00+01:00.")
-        ]
-        return None
-    if not YEARS[0] <= moment.year <= YEARS[1]:
-        errors[field] = [
-            _("Une date entre %(first)s et %(last)s est attendue.")
-            % {"first": YEARS[0], "last": YEARS[1]}
-        ]
-        return None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
-def _network(slug: str) -> Network | None:
-    if not slug:
-        return None
-    network = Network.objects.active().filter(slug=slug).first()
-    if network is None:
-        raise HttpError(404, _("Aucun réseau n'a l'identifiant « %(slug)s ».") % {"slug": slug})
-    return network
-
-
-def _public_site(slug: str, network: Network | None) -> Site | None:
-    """The public site of that slug (within ``network`` when given)."""
-    if not slug:
-        return None
-    sites = Site.objects.public().filter(slug=slug).select_related("network")
-    if network is not None:
-        sites = sites.filter(network=network)
-    found = list(sites[:2])
-    if not found:
-        raise HttpError(
-            404, _("Aucun site public n'a l'identifiant « %(slug)s ».") % {"slug": slug}
-        )
-    if len(found) > 1:
-        raise BadInput(
-            {
-                "network": [
-                    _(
-                        "Plusieurs réseaux ont un site « %(slug)s » : précisez le réseau "
-                        "(paramètre network)."
-                    )
-                    % {"slug": slug}
-                ]
-            }
-        )
-    return found[0]
-
-
 # --- free slots --------------------------------------------------------------------------
 
 
@@ -296,7 +195,7 @@ def _bookable_online(
     response={200: SlotListOut, 400: FieldErrorsOut, 404: DetailOut},
     summary="Free slots bookable online, earliest first",
 )
-@_answers
+@answers
 def slots(
     request,
     site: str = "",
@@ -311,16 +210,16 @@ def slots(
     have a site of that slug), optionally for one need (a catalog slug). Slots closer
     than their permanence's online cut-off are left out. At most 100."""
     errors: dict[str, list[str]] = {}
-    start = _moment(from_, field="from", end=False, errors=errors)
-    end = _moment(to, field="to", end=True, errors=errors)
+    start = read_moment(from_, field="from", end=False, errors=errors)
+    end = read_moment(to, field="to", end=True, errors=errors)
     if start and end and end <= start:
         errors["to"] = [_("La fin doit être après le début.")]
     if not site and not network:
         errors["site"] = [_("Précisez le site (site) ou le réseau (network).")]
     if errors:
         raise BadInput(errors)
-    network_obj = _network(network)
-    site_obj = _public_site(site, network_obj)
+    network_obj = network_by_slug(network)
+    site_obj = public_site(site, network_obj)
     if site_obj is not None:
         network_obj = site_obj.network
     need_obj = None
@@ -374,7 +273,7 @@ def _body_schema(schema) -> dict:
     openapi_extra=_body_schema(AppointmentIn),
 )
 @_limited
-@_answers
+@answers
 def book(request):
     """Books one seat of a public slot for the visitor and sends the confirmation (with
     the manage link) to the e-mail or phone given. 409 when the slot has just been taken,
@@ -421,13 +320,13 @@ def _public_workshops():
     response={200: WorkshopListOut, 400: FieldErrorsOut, 404: DetailOut},
     summary="Upcoming workshops open to online registration, earliest first",
 )
-@_answers
+@answers
 def workshops(request, site: str = "", network: str = "", limit: int = 50):
     """Published workshops of public sites whose first session is still to come, of
     every network, of one network (`network`) or of one site (`site`, with `network`
     when several networks have a site of that slug). At most 100."""
-    network_obj = _network(network)
-    site_obj = _public_site(site, network_obj)
+    network_obj = network_by_slug(network)
+    site_obj = public_site(site, network_obj)
     found = _public_workshops().filter(starts_at__gt=timezone.now())
     if network_obj is not None:
         found = found.filter(network=network_obj)
@@ -465,7 +364,7 @@ def workshops(request, site: str = "", network: str = "", limit: int = 50):
     openapi_extra=_body_schema(RegistrationIn),
 )
 @_limited
-@_answers
+@answers
 def register_online(request, workshop_id: int):
     """A confirmed seat while there is one, then a place on the waiting list. 409 when
     both are full (`workshop_full`), when the same e-mail or phone is already registered
@@ -533,7 +432,7 @@ def _cancel_registration(registration: Registration, now: datetime.datetime) -> 
     summary="Cancel an appointment or a registration through its manage link",
 )
 @_limited
-@_answers
+@answers
 def cancel(request, token: str):
     """`token` is the `manage_token` of the 201 answer, the last part of the manage link.
     Frees the seat (the first person waiting for a workshop takes it, and is told) and

@@ -23,7 +23,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja.throttling import BaseThrottle
 
-from aiguillage.public.ratelimit import over_limit, seconds_to_next_window
+from aiguillage.core.ratelimit import over_limit, seconds_to_next_window
 
 CALL_SCOPE = "api"
 WRITE_SCOPE = "api-write"

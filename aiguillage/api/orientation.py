@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
-from aiguillage.api.agenda import BadInput, _answers, _moment, _network, _public_site
 from aiguillage.api.agenda_schemas import DetailOut, FieldErrorsOut
+from aiguillage.api.inputs import BadInput, answers, network_by_slug, public_site, read_moment
 from aiguillage.api.orientation_schemas import OrientationOut
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.selectors import MAX_QUERY_LENGTH
@@ -111,7 +111,7 @@ def _only_network() -> Network:
     summary="Where to go for a need: ranked, explained recommendations",
     exclude_unset=True,
 )
-@_answers
+@answers
 def orientation(
     request,
     need: str = Query("", description="Slug of the need (see GET /needs); or give `query`."),
@@ -164,7 +164,7 @@ def orientation(
         errors["commune"] = [_("Donnez le site (site) ou la commune (commune), pas les deux.")]
     elif not site and not commune:
         errors["site"] = [_("Précisez le site (site) ou la commune (commune).")]
-    moment = _moment(at, field="at", end=False, errors=errors)
+    moment = read_moment(at, field="at", end=False, errors=errors)
     flags = {
         name: _flag(value, field=name, errors=errors)
         for name, value in (
@@ -182,10 +182,10 @@ def orientation(
     )
     if errors:
         raise BadInput(errors)
-    network_obj = _network(network)
+    network_obj = network_by_slug(network)
     site_obj = commune_obj = None
     if site:
-        site_obj = _public_site(site, network_obj)
+        site_obj = public_site(site, network_obj)
         network_obj = site_obj.network
     else:
         commune_obj = _commune(commune)

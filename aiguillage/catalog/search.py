@@ -447,6 +447,9 @@ def score_needs(query: Query, index: SearchIndex) -> dict[int, float]:
     return scores
 
 
+SCORE_DECIMALS = 2
+
+
 def search(
     index: SearchIndex | Sequence[IndexedNeed], query: str, *, limit: int = 10
 ) -> list[SearchResult]:
@@ -464,7 +467,9 @@ def search(
     top = max(scores.values())
     ranked = sorted(
         ((score, index.needs[p]) for p, score in scores.items() if score >= top * RELATIVE_FLOOR),
-        key=lambda pair: (-round(pair[0], 3), -pair[1].popularity, pair[1].name),
+        # Ranked on the score as shown (two decimals): ties then go to the more asked
+        # need, and the list never looks out of order (6.16 above 6.17).
+        key=lambda pair: (-round(pair[0], SCORE_DECIMALS), -pair[1].popularity, pair[1].name),
     )
     return [
         SearchResult(
@@ -472,7 +477,7 @@ def search(
             name=need.name,
             theme=need.theme,
             operators=need.operators,
-            score=round(score, 2),
+            score=round(score, SCORE_DECIMALS),
         )
         for score, need in ranked[:limit]
     ]

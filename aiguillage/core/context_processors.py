@@ -1,6 +1,5 @@
-from aiguillage.core.decorators import CURRENT_NETWORK_SESSION_KEY
 from aiguillage.core.models import DEFAULT_THEME_COLOR
-from aiguillage.core.selectors import networks_for_user
+from aiguillage.core.selectors import CURRENT_NETWORK_SESSION_KEY, networks_for_user
 
 
 def current_network(request):

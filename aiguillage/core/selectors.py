@@ -24,13 +24,6 @@ def get_network_for_user(user, slug: str) -> Network:
         raise Http404("No such network.") from None
 
 
-def get_membership(*, user, network: Network):
-    """The caller's active membership of ``network`` (None for a superuser without one)."""
-    from aiguillage.accounts.models import Membership
-
-    return Membership.objects.active().filter(user=user, network=network).first()
-
-
 def sites_of_network(network: Network) -> QuerySet[Site]:
     return Site.objects.active().of_network(network).order_by("name")
 
@@ -46,6 +39,10 @@ def public_sites() -> QuerySet[Site]:
     """Sites every network publishes: the only ones shown without logging in."""
     return Site.objects.public().select_related("network").order_by("network__name", "name")
 
+
+# The network a staff member last worked in, kept in their session so that pages outside
+# any network (the catalog) keep its colours.
+CURRENT_NETWORK_SESSION_KEY = "current_network"
 
 # The site a staff member says they work at, per network, kept in their session: the
 # desk and the directory start from it without asking again.

@@ -13,7 +13,6 @@ urlpatterns = [
         name="structure_edit",
     ),
     path("partenaires/", partners.partner_list, name="partners"),
-    path("partenaires/trouver/", partners.partner_finder, name="partner_finder"),
     path("partenaires/prospect/", partners.partner_prospect, name="partner_prospect"),
     path("partenaires/<int:partnership_id>/", partners.partner_detail, name="partner_detail"),
     path(
@@ -31,7 +30,6 @@ urlpatterns = [
         partners.partner_contact_remove,
         name="partner_contact_remove",
     ),
-    path("couverture/", coverage.coverage_page, name="coverage"),
     path("couverture/territoire/ajouter/", coverage.territory_add, name="territory_add"),
     path("couverture/territoire/retirer/", coverage.territory_remove, name="territory_remove"),
     path("import/", imports.import_page, name="import"),

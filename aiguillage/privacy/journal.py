@@ -24,6 +24,11 @@ from aiguillage.privacy.models.journal import GENESIS_HASH, JournalAction, Journ
 # Detail values are small and plain: ids, counts, kinds, references, booleans.
 _PLAIN = (str, int, float, bool, type(None))
 
+# No network may keep its journal for less (the minimum of ``journal_days`` in
+# compliance's RETENTION_BOUNDS): an anchor entry written more recently than this was
+# purged before any retention allowed, which ``verify`` reports.
+SHORTEST_RETENTION = datetime.timedelta(days=183)
+
 
 def _check_details(details: Mapping[str, Any]) -> dict[str, Any]:
     plain: dict[str, Any] = {}
@@ -151,7 +156,10 @@ def verify(*, batch_size: int = 2000) -> ChainCheck:
     Writers may append while it runs: the walk stops at the head read first, and rows
     past the head's end are looked for in one statement (``record`` moves the head in
     the entry's transaction, so no committed row lies past it). A break found is checked
-    by a second walk, which reads the anchor again in case a purge ran meanwhile."""
+    by a second walk, which reads the anchor again in case a purge ran meanwhile.
+
+    An intact chain whose anchor (the last entry purged) was written less than
+    ``SHORTEST_RETENTION`` ago is reported too: no retention purges that early."""
     check = _walk(batch_size)
     return check if check.intact else _walk(batch_size)
 
@@ -203,29 +211,44 @@ def _walk(batch_size: int) -> ChainCheck:
         return ChainCheck(
             False, checked, beyond, "it lies past the journal's end: the application never wrote it"
         )
+    anchored_at = head.anchor_created_at if head else None
+    if anchored_at is not None and anchored_at > timezone.now() - SHORTEST_RETENTION:
+        return ChainCheck(
+            False,
+            checked,
+            anchor_seq,
+            f"it was purged less than {SHORTEST_RETENTION.days} days after it was written, "
+            "before any retention allows",
+        )
     return ChainCheck(True, checked)
 
 
 def purge_before(*, cutoff: datetime.datetime) -> int:
     """Remove the oldest entries written before ``cutoff`` (a prefix of the chain) and
-    move the anchor to the last one removed. The only deletion the journal allows."""
+    move the anchor to the last one removed. The only deletion the journal allows.
+
+    On PostgreSQL the database function ``privacy_journal_purge`` does it (migration
+    0006): it runs as the tables' owner, and the triggers refuse the same deletion and
+    anchor move to a role that does not own them. SQLite has no roles: done here."""
     with transaction.atomic():
-        head = _take_head()
+        head = _take_head()  # locked, and written again if a flush removed it
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT privacy_journal_purge(%s)", [cutoff])
+                return cursor.fetchone()[0]
         last = (
             JournalEntry.objects.filter(created_at__lt=cutoff, seq__lte=head.last_seq)
             .order_by("-seq")
-            .values("seq", "hash")
+            .values("seq", "hash", "created_at")
             .first()
         )
         if last is None:
             return 0
         table = JournalEntry._meta.db_table
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT set_config('aiguillage.journal_purge', 'on', true)")
             cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [last["seq"]])  # noqa: S608
             removed = cursor.rowcount
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT set_config('aiguillage.journal_purge', 'off', true)")
-        JournalHead.objects.filter(pk=1).update(anchor_seq=last["seq"], anchor_hash=last["hash"])
+        JournalHead.objects.filter(pk=1).update(
+            anchor_seq=last["seq"], anchor_hash=last["hash"], anchor_created_at=last["created_at"]
+        )
     return removed

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aiguillage.accounts import two_factor
 from aiguillage.accounts.models import Role
-from aiguillage.core.permissions import Action, roles_for
+from aiguillage.accounts.permissions import Action, roles_for
 from aiguillage.privacy.models.journal import JournalAction, JournalEntry
 from tests.accounts.factories import PASSWORD, MembershipFactory
 from tests.core.factories import NetworkFactory

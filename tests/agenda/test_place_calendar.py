@@ -31,7 +31,7 @@ from aiguillage.agenda.services.closures import closure_impact, declare_closure
 from aiguillage.agenda.services.errors import OutsideOpeningHours, SlotUnavailable
 from aiguillage.agenda.services.permanences import materialise, materialise_all, save_permanence
 from aiguillage.agenda.services.workshops import register, save_workshop
-from aiguillage.core.demo.seed import seed_demo
+from aiguillage.demo.seed import seed_demo
 from tests.agenda.factories import PermanenceFactory, WorkshopFactory
 from tests.core.factories import NetworkFactory, SiteFactory
 

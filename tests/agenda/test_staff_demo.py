@@ -14,7 +14,7 @@ from aiguillage.agenda.models import (
     Registration,
     Workshop,
 )
-from aiguillage.core.demo.seed import seed_demo
+from aiguillage.demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 21)  # a Saturday

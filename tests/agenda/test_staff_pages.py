@@ -314,7 +314,7 @@ class TestWeekAndMonth:
 
 def test_the_main_navigation_leads_to_the_agenda(client, network, site):
     client.force_login(MembershipFactory(network=network).user)
-    home = client.get(reverse("core:network_home", args=[network.slug])).text
+    home = client.get(reverse("workspace:network_home", args=[network.slug])).text
     assert f'<a href="{url("day", network)}">Agenda</a>' in home
     day = client.get(url("day", network)).text
     assert f'<a href="{url("day", network)}" aria-current="page">Agenda</a>' in day

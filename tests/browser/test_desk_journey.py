@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aiguillage.core.demo import data
-from aiguillage.core.demo.seed import seed_demo
+from aiguillage.demo import data
+from aiguillage.demo.seed import seed_demo
 from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)

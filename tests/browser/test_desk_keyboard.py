@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aiguillage.agenda.models import Appointment
-from aiguillage.core.demo.seed import seed_demo
+from aiguillage.demo.seed import seed_demo
 from aiguillage.orientation.models import Interaction, Outcome
 from tests.browser.axe import assert_accessible
 from tests.browser.test_desk_journey import log_in

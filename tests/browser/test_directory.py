@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aiguillage.core.demo.data import NETWORK
-from aiguillage.core.demo.seed import seed_demo
+from aiguillage.demo.data import NETWORK
+from aiguillage.demo.seed import seed_demo
 from aiguillage.directory.models import Structure
 from tests.browser.axe import assert_accessible
 from tests.browser.test_desk_journey import log_in

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aiguillage.core.demo import data
-from aiguillage.core.demo.seed import seed_demo
+from aiguillage.demo import data
+from aiguillage.demo.seed import seed_demo
 from aiguillage.privacy.models import JournalAction, JournalEntry
 from tests.browser.axe import assert_accessible
 from tests.browser.test_desk_journey import log_in

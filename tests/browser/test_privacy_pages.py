@@ -13,7 +13,7 @@ from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.links import manage_path
 from aiguillage.agenda.models import Appointment
 from aiguillage.agenda.services.appointments import book_slot
-from aiguillage.privacy.models import PrivacySettings
+from aiguillage.compliance.models import PrivacySettings
 from tests.accounts.factories import PASSWORD, MembershipFactory
 from tests.browser.axe import assert_accessible
 from tests.browser.test_desk_journey import log_in

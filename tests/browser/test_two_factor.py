@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from aiguillage.core.demo.seed import seed_demo
+from aiguillage.demo.seed import seed_demo
 from tests.browser.axe import assert_accessible
 from tests.browser.test_desk_journey import log_in
 

@@ -6,9 +6,9 @@ from django.core.management import CommandError, call_command
 from aiguillage.accounts.models import Habilitation, HabilitationKind, Membership, Role
 from aiguillage.accounts.selectors import may_act_for
 from aiguillage.catalog.models import Need, Theme
-from aiguillage.core.demo import data
-from aiguillage.core.demo.seed import seed_demo
 from aiguillage.core.models import Network, Site
+from aiguillage.demo import data
+from aiguillage.demo.seed import seed_demo
 from aiguillage.directory.models import Structure
 
 TODAY = datetime.date(2026, 11, 21)

@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import RequestFactory
 
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.management.commands.permissions_table import BEGIN, END, documented_table
 from aiguillage.accounts.models import Membership, Role
-from aiguillage.core.decorators import network_view
-from aiguillage.core.management.commands.permissions_table import BEGIN, END, documented_table
-from aiguillage.core.permissions import (
+from aiguillage.accounts.permissions import (
     DESCRIPTIONS,
     PERMISSIONS,
     Action,

@@ -88,8 +88,8 @@ def sample_kwargs(params, site):
 
 def test_network_scoped_pages_exist():
     names = [name for name, _ in network_scoped_patterns()]
-    assert "core:network_home" in names
-    assert "core:site_detail" in names
+    assert "workspace:network_home" in names
+    assert "workspace:site_detail" in names
     assert "directory:search" in names  # included under /r/<network_slug>/annuaire/
 
 
@@ -123,7 +123,7 @@ def test_network_pages_need_login(client, two_networks, name, params):
 def test_a_site_of_another_network_is_404_even_under_ones_own_network(client, two_networks):
     member_a, site_a, site_b = two_networks
     client.force_login(member_a.user)
-    url = reverse("core:site_detail", args=[site_a.network.slug, site_b.slug])
+    url = reverse("workspace:site_detail", args=[site_a.network.slug, site_b.slug])
     assert client.get(url).status_code == 404
 
 
@@ -132,7 +132,9 @@ def test_a_deactivated_membership_closes_the_door(client, two_networks):
     member_a.is_active = False
     member_a.save()
     client.force_login(member_a.user)
-    assert client.get(reverse("core:network_home", args=[site_a.network.slug])).status_code == 404
+    assert (
+        client.get(reverse("workspace:network_home", args=[site_a.network.slug])).status_code == 404
+    )
 
 
 def test_selectors_only_return_the_callers_networks(two_networks):

@@ -10,10 +10,10 @@ import pytest
 from django.utils.safestring import SafeString
 
 from aiguillage.catalog.models import Need
-from aiguillage.core.demo import data
-from aiguillage.core.demo.seed import seed_demo
-from aiguillage.core.demo.territory import served_communes_for_demo
 from aiguillage.core.geo import KM_PER_DEGREE_LATITUDE
+from aiguillage.demo import data
+from aiguillage.demo.seed import seed_demo
+from aiguillage.demo.territory import served_communes_for_demo
 from aiguillage.directory.coverage import (
     DISTANCE_BANDS_KM,
     SEARCH_CAP_KM,

@@ -13,7 +13,7 @@ from aiguillage.catalog.models import Need
 from aiguillage.core.geo import haversine_km
 from aiguillage.directory.coverage import OfferKind, territory_coverage
 from aiguillage.directory.models import Commune, ServedCommune
-from aiguillage.directory.views.coverage import own_offers
+from aiguillage.reporting.coverage import own_offers
 from tests.accounts.factories import MembershipFactory
 from tests.agenda.factories import (
     PermanenceFactory,
@@ -51,7 +51,7 @@ def test_zone_blanche_table_and_map_for_a_need(client, coordinator, territory):
     taxes = Need.objects.get(slug="declarer-ses-revenus")
     StructureFactory(name="SIP Lodève", latitude=43.7317, longitude=3.3194, covered_needs=[taxes])
     client.force_login(coordinator.user)
-    page = reverse("directory:coverage", args=[coordinator.network.slug])
+    page = reverse("reporting:coverage", args=[coordinator.network.slug])
     html = client.get(page, {"seuil": "10", "besoin": taxes.slug}).text
     assert "Zones blanches (plus de 10 km)" in html
     assert "<svg" in html and 'role="img"' in html
@@ -102,7 +102,7 @@ def test_the_page_counts_needs_without_a_competent_place_at_10_20_30_km(
     workshop = WorkshopFactory(site=site, title="Ma première adresse e-mail")
     workshop.needs.set([unserved.needs["email"]])
     client.force_login(coordinator.user)
-    html = client.get(reverse("directory:coverage", args=[coordinator.network.slug])).text
+    html = client.get(reverse("reporting:coverage", args=[coordinator.network.slug])).text
     words = text_of(html)
 
     assert "Aucune zone blanche" not in words
@@ -127,7 +127,7 @@ def test_the_page_counts_needs_without_a_competent_place_at_10_20_30_km(
 
 def test_the_page_says_when_the_directory_knows_nothing_around(client, coordinator, territory):
     client.force_login(coordinator.user)
-    words = text_of(client.get(reverse("directory:coverage", args=[coordinator.network.slug])).text)
+    words = text_of(client.get(reverse("reporting:coverage", args=[coordinator.network.slug])).text)
     assert "L'annuaire ne connaît aucune structure compétente à 100 km ou moins" in words
     assert "Aucune zone blanche" not in words
 
@@ -136,7 +136,7 @@ def test_the_map_names_the_communes_of_its_table_and_outlines_the_territory(
     client, coordinator, unserved
 ):
     client.force_login(coordinator.user)
-    url = reverse("directory:coverage", args=[coordinator.network.slug])
+    url = reverse("reporting:coverage", args=[coordinator.network.slug])
     html = client.get(url, {"besoin": UNSERVED_NEEDS["email"]}).text
     svg = ET.fromstring(re.search(r"<svg.*?</svg>", html, re.S).group())  # noqa: S314
     ns = "{http://www.w3.org/2000/svg}"

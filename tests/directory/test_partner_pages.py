@@ -33,7 +33,8 @@ def librarian(site):
 
 
 def url(name, member, **kwargs):
-    return reverse(f"directory:{name}", kwargs={"network_slug": member.network.slug, **kwargs})
+    namespace = "reporting" if name == "partner_finder" else "directory"
+    return reverse(f"{namespace}:{name}", kwargs={"network_slug": member.network.slug, **kwargs})
 
 
 def test_finder_proposes_then_one_click_makes_a_prospect(client, coordinator, taxes):

@@ -211,7 +211,7 @@ def test_priorities_prospects_and_territory(world):
     network = world.network
     client = logged_in(world.user(Role.COORDINATOR))
     base = Baseline.take(world.other)
-    finder = reverse("directory:partner_finder", args=[network.slug])
+    finder = reverse("reporting:partner_finder", args=[network.slug])
 
     @FORMS
     @given(form_data({"needs": ids_field(_need_ids(), [*_need_ids(), -1, 2**63])}))

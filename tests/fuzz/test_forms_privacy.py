@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from aiguillage.accounts.models import Role
 from aiguillage.agenda.models import Appointment, Registration
-from aiguillage.privacy.journal_forms import JournalFilterForm
-from aiguillage.privacy.models import PrivacySettings
-from aiguillage.privacy.models.settings import RETENTION_BOUNDS
-from aiguillage.privacy.rights_forms import ACCESS, ERASURE
+from aiguillage.compliance.journal_forms import JournalFilterForm
+from aiguillage.compliance.models import PrivacySettings
+from aiguillage.compliance.models.settings import RETENTION_BOUNDS
+from aiguillage.compliance.rights_forms import ACCESS, ERASURE
 from tests.fuzz.conftest import FORMS
 from tests.fuzz.forms import last, post_form
 from tests.fuzz.harness import Baseline, holds_nul, logged_in
@@ -45,7 +45,7 @@ def _contacts(world) -> list[str]:
 def test_retention_settings(world):
     network = world.network
     client = logged_in(world.user(Role.COORDINATOR))
-    url = reverse("privacy:retention", args=[network.slug])
+    url = reverse("compliance:retention", args=[network.slug])
     fields = {
         name: number_field(bounds.minimum, bounds.maximum)
         for name, bounds in RETENTION_BOUNDS.items()
@@ -68,7 +68,7 @@ def test_retention_settings(world):
                 bounds = RETENTION_BOUNDS[name]
                 assert bounds.minimum <= getattr(stored, name) <= bounds.maximum
 
-        writes = {"privacy.privacysettings"}
+        writes = {"compliance.privacysettings"}
         post_form(client, url, data, base=base, writes=writes, then=saved)
 
     check()
@@ -83,8 +83,8 @@ def test_rights_requests(world):
         "email": Field(st.sampled_from(["", *_contacts(world)]), nasty_text(80)),
         "phone": Field(st.sampled_from(["", "06 12 34 56 78"]), nasty_text(40)),
     }
-    request_url = reverse("privacy:rights", args=[network.slug])
-    erase_url = reverse("privacy:rights_erase", args=[network.slug])
+    request_url = reverse("compliance:rights", args=[network.slug])
+    erase_url = reverse("compliance:rights_erase", args=[network.slug])
     base = Baseline.take(world.other)
 
     @FORMS
@@ -117,7 +117,7 @@ def test_rights_requests(world):
 def test_journal_filter(world):
     network = world.network
     client = logged_in(world.user(Role.COORDINATOR))
-    url = reverse("privacy:journal", args=[network.slug])
+    url = reverse("compliance:journal", args=[network.slug])
     actions = [value for value, _ in JournalFilterForm.base_fields["action"].choices if value]
     today = timezone.localdate()
     fields = {

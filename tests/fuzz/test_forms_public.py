@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.catalog.models import Need
-from aiguillage.core.demo.data import DEMO_PASSWORD as PASSWORD
+from aiguillage.demo.data import DEMO_PASSWORD as PASSWORD
 from aiguillage.orientation.engine import TargetKind
 from aiguillage.orientation.models import Interaction
 from aiguillage.orientation.situation import Autonomy, Lack, Support

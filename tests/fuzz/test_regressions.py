@@ -76,7 +76,7 @@ def test_superscript_digits_are_not_ids(world, case):
 @pytest.mark.parametrize(
     "name,field",
     [
-        ("directory:partner_finder", "needs"),
+        ("reporting:partner_finder", "needs"),
         ("directory:partner_edit", "reference_needs"),
         ("agenda:permanence_new", "needs"),
     ],

@@ -22,8 +22,8 @@ from aiguillage.agenda.models import (
 )
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.workshops import register
-from aiguillage.core.demo.seed import seed_demo
 from aiguillage.core.models import Network, Site
+from aiguillage.demo.seed import seed_demo
 from aiguillage.directory.models import (
     Commune,
     PartnerContact,

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from aiguillage.accounts.models import Membership
 from aiguillage.catalog.models import Need
-from aiguillage.core.demo import data
-from aiguillage.core.demo.seed import seed_demo
 from aiguillage.core.models import Network, Site
+from aiguillage.demo import data
+from aiguillage.demo.seed import seed_demo
 from aiguillage.orientation.engine import Action, TargetKind, orient
 from aiguillage.orientation.models import Mode
 from aiguillage.orientation.situation import Autonomy, Situation

@@ -16,8 +16,8 @@ from aiguillage.orientation.interactions import (
     record_public_unmet,
 )
 from aiguillage.orientation.models import Channel, Interaction, Mode, Outcome
-from aiguillage.orientation.selectors import demand_window, need_demand
 from aiguillage.orientation.situation import Lack, Situation, Support
+from aiguillage.reporting.demand import demand_window, need_demand
 from tests.accounts.factories import HabilitationFactory, MembershipFactory
 from tests.core.factories import SiteFactory
 
@@ -170,9 +170,9 @@ def test_demand_counts_asked_and_unmet_needs_of_the_network_only(site, rsa, clie
     assert [d.slug for d in unmet] == ["declarer-ses-revenus", "demander-rsa"]
 
     client.force_login(member.user)
-    coverage = client.get(reverse("directory:coverage", args=[site.network.slug])).text
+    coverage = client.get(reverse("reporting:coverage", args=[site.network.slug])).text
     assert "Besoins restés sans solution à l'accueil" in coverage
     assert '<a href="?besoin=declarer-ses-revenus">Déclarer ses revenus</a>' in coverage
-    finder = client.get(reverse("directory:partner_finder", args=[site.network.slug])).text
+    finder = client.get(reverse("reporting:partner_finder", args=[site.network.slug])).text
     assert "Les besoins les plus demandés à l'accueil" in finder
     assert "Demander le RSA" in finder

@@ -14,9 +14,10 @@ from django.utils import timezone
 from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.sms import MemoryBackend, fits_one_segment
-from aiguillage.privacy import proofs
-from aiguillage.privacy.models import ContactProof, JournalAction, JournalEntry
-from aiguillage.privacy.retention import purge_expired
+from aiguillage.compliance import proofs
+from aiguillage.compliance.models import ContactProof
+from aiguillage.compliance.retention import purge_expired
+from aiguillage.privacy.models import JournalAction, JournalEntry
 from tests.core.factories import NetworkFactory, SiteFactory
 from tests.public.conftest import first_slot, ready_permanence
 

@@ -38,11 +38,11 @@ from aiguillage.agenda.models import Appointment, Workshop
 from aiguillage.agenda.services.permanences import materialise
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.catalog.models import Need, Theme
+from aiguillage.compliance.forms import RetentionForm
 from aiguillage.directory.forms import PartnerContactForm, PartnershipForm, StructureForm
 from aiguillage.orientation.interactions import record_interaction
 from aiguillage.orientation.models import Interaction, Mode, Outcome
 from aiguillage.orientation.situation import Situation
-from aiguillage.privacy.forms import RetentionForm
 from aiguillage.privacy.validators import (
     HEALTH_CONFIRM_LABEL,
     HEALTH_CONFIRM_SUFFIX,
@@ -81,10 +81,10 @@ EXEMPT = {
     "aiguillage.public.views.orientation.SearchForm.demarche": "a search, never stored",
     "aiguillage.public.views.orientation.SearchForm.lieu": "a search, never stored",
     "aiguillage.public.views.orientation.ResultsForm.commune": "a search, never stored",
-    "aiguillage.privacy.rights_forms.ContactForm.email": (
+    "aiguillage.compliance.rights_forms.ContactForm.email": (
         "the contact a person gave, to find their bookings: contact is its purpose"
     ),
-    "aiguillage.privacy.rights_forms.ContactForm.phone": (
+    "aiguillage.compliance.rights_forms.ContactForm.phone": (
         "the contact a person gave, to find their bookings: contact is its purpose"
     ),
 }

@@ -12,9 +12,9 @@ from django.db import connection
 from django.urls import reverse
 
 from aiguillage.accounts.models import Role
+from aiguillage.compliance.views.journal import PER_PAGE
 from aiguillage.privacy import journal
 from aiguillage.privacy.models import JournalAction, JournalEntry
-from aiguillage.privacy.views.journal import PER_PAGE
 from tests.accounts.factories import MembershipFactory
 from tests.core.factories import NetworkFactory
 
@@ -34,7 +34,7 @@ def coordinator():
 
 
 def url(name, network, **query):
-    base = reverse(f"privacy:{name}", args=[network.slug])
+    base = reverse(f"compliance:{name}", args=[network.slug])
     return f"{base}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else base
 
 

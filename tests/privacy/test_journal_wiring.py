@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from aiguillage.accounts import staff_acts
 from aiguillage.accounts.models import HabilitationKind, Role
+from aiguillage.accounts.permissions import Action, roles_for
 from aiguillage.accounts.services import add_staff_member, grant_habilitation
 from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.models import (
@@ -26,13 +28,11 @@ from aiguillage.agenda.models import (
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.workshops import register
 from aiguillage.catalog.models import Need, Theme
-from aiguillage.core.permissions import Action, roles_for
 from aiguillage.directory.imports.directory import import_directory
 from aiguillage.orientation.interactions import record_interaction
 from aiguillage.orientation.models import Interaction, Mode, Outcome
 from aiguillage.orientation.services import reset_rule, set_charter, set_rule
 from aiguillage.orientation.situation import Situation
-from aiguillage.privacy import staff_acts
 from aiguillage.privacy.models import JournalAction, JournalEntry
 from tests.accounts.factories import PASSWORD, HabilitationFactory, MembershipFactory
 from tests.agenda.factories import UpcomingPermanenceFactory, UpcomingWorkshopFactory

@@ -13,9 +13,9 @@ import pytest
 from django.urls import reverse
 
 from aiguillage.accounts.models import Role
-from aiguillage.core.permissions import Action, roles_for
-from aiguillage.privacy.models import PrivacySettings
-from aiguillage.privacy.register import build_register, contact_viewers, cookies
+from aiguillage.accounts.permissions import Action, roles_for
+from aiguillage.compliance.models import PrivacySettings
+from aiguillage.compliance.register import build_register, contact_viewers, cookies
 from tests.accounts.factories import MembershipFactory
 from tests.core.factories import NetworkFactory
 
@@ -218,8 +218,8 @@ def test_the_pdf_says_what_the_page_says(client, network):
         network=network, contact_days=12, controller_name="Communauté de communes du Pic"
     )
     client.force_login(MembershipFactory(network=network, coordinator=True).user)
-    page = flat(client.get(reverse("privacy:register", args=["pic"])).content.decode())
-    response = client.get(reverse("privacy:register_pdf", args=["pic"]))
+    page = flat(client.get(reverse("compliance:register", args=["pic"])).content.decode())
+    response = client.get(reverse("compliance:register_pdf", args=["pic"]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('inline; filename="registre-pic-')
     text = flat(pdf_text(response.content))

@@ -28,17 +28,13 @@ from aiguillage.agenda.services.workshops import (
     record_session_attendance,
     register,
 )
-from aiguillage.privacy import journal, retention
-from aiguillage.privacy.management.commands.purge_expired import Command
-from aiguillage.privacy.models import (
-    HabilitationNotice,
-    InactivityNotice,
-    JournalAction,
-    JournalEntry,
-    PrivacySettings,
-)
-from aiguillage.privacy.retention import PurgeCounts, purge_expired
-from aiguillage.privacy.services import set_privacy_settings
+from aiguillage.compliance import retention
+from aiguillage.compliance.management.commands.purge_expired import Command
+from aiguillage.compliance.models import HabilitationNotice, InactivityNotice, PrivacySettings
+from aiguillage.compliance.retention import PurgeCounts, purge_expired
+from aiguillage.compliance.services import set_privacy_settings
+from aiguillage.privacy import journal
+from aiguillage.privacy.models import JournalAction, JournalEntry
 from tests.accounts.factories import HabilitationFactory, MembershipFactory, UserFactory
 from tests.agenda.factories import PermanenceFactory, WorkshopFactory
 from tests.core.factories import NetworkFactory, SiteFactory
@@ -515,7 +511,7 @@ def test_the_command_has_help():
 
 
 def test_the_task_runs_the_purge(time_machine):
-    from aiguillage.privacy.tasks import purge_expired_task
+    from aiguillage.compliance.tasks import purge_expired_task
 
     expired_everything(time_machine)
     result = purge_expired_task.enqueue()

@@ -11,12 +11,8 @@ from aiguillage.agenda.models import Appointment, Channel
 from aiguillage.agenda.recurrence import PARIS
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.permanences import materialise
-from aiguillage.privacy.models import (
-    InactivityNotice,
-    JournalAction,
-    JournalEntry,
-    PrivacySettings,
-)
+from aiguillage.compliance.models import InactivityNotice, PrivacySettings
+from aiguillage.privacy.models import JournalAction, JournalEntry
 from tests.accounts.factories import MembershipFactory
 from tests.agenda.factories import PermanenceFactory
 from tests.core.factories import SiteFactory
@@ -42,7 +38,7 @@ def coordinator(db):
 
 
 def url(network) -> str:
-    return reverse("privacy:retention", kwargs={"network_slug": network.slug})
+    return reverse("compliance:retention", kwargs={"network_slug": network.slug})
 
 
 def test_a_coordinator_sees_each_category_its_bounds_and_the_next_purge(
@@ -169,7 +165,7 @@ def test_who_answers_is_guarded_against_sensitive_data(client, coordinator):
 def test_the_service_lets_only_the_networks_coordinators_write(coordinator):
     from django.core.exceptions import PermissionDenied
 
-    from aiguillage.privacy.services import set_privacy_settings
+    from aiguillage.compliance.services import set_privacy_settings
 
     librarian = MembershipFactory(network=coordinator.network)
     elsewhere = MembershipFactory(network=SiteFactory().network, coordinator=True)

@@ -24,9 +24,11 @@ from aiguillage.agenda.models import (
 )
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.workshops import register
-from aiguillage.privacy import journal, rights
-from aiguillage.privacy.models import JournalAction, JournalEntry, PrivacySettings
-from aiguillage.privacy.rights import NothingHeld, Origin, Reach
+from aiguillage.compliance import rights
+from aiguillage.compliance.models import PrivacySettings
+from aiguillage.compliance.rights import NothingHeld, Origin, Reach
+from aiguillage.privacy import journal
+from aiguillage.privacy.models import JournalAction, JournalEntry
 from tests.agenda.factories import WorkshopFactory
 from tests.core.factories import NetworkFactory, SiteFactory
 from tests.public.conftest import in_days, ready_permanence

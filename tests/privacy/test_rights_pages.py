@@ -16,7 +16,8 @@ from aiguillage.agenda.links import manage_path
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.workshops import register
-from aiguillage.privacy.models import JournalAction, JournalEntry, PrivacySettings
+from aiguillage.compliance.models import PrivacySettings
+from aiguillage.privacy.models import JournalAction, JournalEntry
 from tests.accounts.factories import MembershipFactory
 from tests.agenda.factories import WorkshopFactory
 from tests.core.factories import NetworkFactory, SiteFactory
@@ -233,7 +234,7 @@ def coordinator(network):
     return member(network, Role.COORDINATOR)
 
 
-STAFF_PAGES = ["privacy:rights", "privacy:register", "privacy:register_pdf"]
+STAFF_PAGES = ["compliance:rights", "compliance:register", "compliance:register_pdf"]
 
 
 class TestStaffDoors:
@@ -252,7 +253,7 @@ class TestStaffDoors:
         assert response.status_code == 404
         assert "Médiathèques du Pic" not in text(response)
 
-    @pytest.mark.parametrize("name", [*STAFF_PAGES, "privacy:rights_erase"])
+    @pytest.mark.parametrize("name", [*STAFF_PAGES, "compliance:rights_erase"])
     def test_anonymous_goes_to_login(self, client, network, name):
         response = client.post(reverse(name, args=["pic"]))
         assert response.status_code == 302
@@ -260,13 +261,13 @@ class TestStaffDoors:
 
     def test_other_roles_cannot_post_a_request(self, client, network, bookings):
         client.force_login(member(network, Role.LIBRARIAN))
-        url = reverse("privacy:rights_erase", args=["pic"])
+        url = reverse("compliance:rights_erase", args=["pic"])
         assert client.post(url, {"email": AWA}).status_code == 403
         assert Appointment.objects.get(pk=bookings["appointment"].pk).purged_at is None
 
 
 class TestStaffRequests:
-    def url(self, name="privacy:rights"):
+    def url(self, name="compliance:rights"):
         return reverse(name, args=["pic"])
 
     def test_the_form(self, client, coordinator):
@@ -347,9 +348,9 @@ class TestStaffRequests:
             JournalAction.CONTACT_VIEWED,
             "rights_erasure",
         )
-        assert f'action="{self.url("privacy:rights_erase")}"' in page
+        assert f'action="{self.url("compliance:rights_erase")}"' in page
 
-        done = client.post(self.url("privacy:rights_erase"), {"email": AWA, "phone": ""})
+        done = client.post(self.url("compliance:rights_erase"), {"email": AWA, "phone": ""})
         assert done.status_code == 302 and done["Location"] == self.url()
         after = client.get(done["Location"])
         assert "Données effacées : 1 rendez-vous et 1 inscription à un atelier." in text(after)
@@ -367,21 +368,21 @@ class TestStaffRequests:
 
     def test_erasing_twice_says_nothing_is_left(self, client, coordinator, bookings):
         client.force_login(coordinator)
-        client.post(self.url("privacy:rights_erase"), {"email": AWA})
-        again = client.post(self.url("privacy:rights_erase"), {"email": AWA}, follow=True)
+        client.post(self.url("compliance:rights_erase"), {"email": AWA})
+        again = client.post(self.url("compliance:rights_erase"), {"email": AWA}, follow=True)
         assert "Il n&#x27;y avait plus rien à effacer" in text(again)
 
     def test_the_erasure_door_is_post_only(self, client, coordinator):
         client.force_login(coordinator)
-        assert client.get(self.url("privacy:rights_erase")).status_code == 405
-        assert client.post(self.url("privacy:rights_erase")).status_code == 400
+        assert client.get(self.url("compliance:rights_erase")).status_code == 405
+        assert client.post(self.url("compliance:rights_erase")).status_code == 400
 
     def test_the_register_and_its_pdf(self, client, coordinator):
         client.force_login(coordinator)
-        page = client.get(self.url("privacy:register"))
+        page = client.get(self.url("compliance:register"))
         assert page.status_code == 200
         assert "Registre des activités de traitement" in text(page)
-        assert f'href="{self.url("privacy:register_pdf")}"' in text(page)
-        pdf = client.get(self.url("privacy:register_pdf"))
+        assert f'href="{self.url("compliance:register_pdf")}"' in text(page)
+        pdf = client.get(self.url("compliance:register_pdf"))
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")

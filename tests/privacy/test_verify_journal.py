@@ -155,7 +155,7 @@ def test_the_chain_alone_misses_a_rewound_head_but_a_kept_head_does_not():
     # The owner removes the last entry and rewinds the head row to match.
     second = JournalEntry.objects.get(seq=2)
     raw("DELETE FROM privacy_journalentry WHERE seq = %s", [3])
-    head = JournalHead._meta.db_table  # no trigger guards it: the chain's blind spot
+    head = JournalHead._meta.db_table  # its end is unguarded (only its anchor): the blind spot
     raw(f"UPDATE {head} SET last_seq = %s, last_hash = %s WHERE id = 1", [2, second.hash])
     assert verify_journal() == "Journal intact: 2 entries checked.\n"
     assert broken("--expect-head", kept).startswith(

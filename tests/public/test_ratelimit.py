@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from aiguillage.public.models import RateLimitCounter
-from aiguillage.public.ratelimit import client_address, client_key, hit
+from aiguillage.core.models import RateLimitCounter
+from aiguillage.core.ratelimit import client_address, client_key, hit
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from aiguillage.public.models import RateLimitCounter
+from aiguillage.core.models import RateLimitCounter
 from tests.core.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.models import Appointment, AppointmentStatus, Registration
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.workshops import register
-from aiguillage.privacy.models import ContactProof
+from aiguillage.compliance.models import ContactProof
 from tests.agenda.factories import WorkshopFactory
 from tests.core.factories import NetworkFactory, SiteFactory
 from tests.public.conftest import in_days, ready_permanence

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aiguillage.accounts import staff_acts
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action, request_can
 from aiguillage.agenda import notify, rules, staff_selectors
 from aiguillage.agenda.forms import DeskBookingForm
 from aiguillage.agenda.models import CancelledBy, Channel
@@ -19,11 +22,11 @@ from aiguillage.agenda.services.appointments import (
     move_appointment,
     record_attendance,
 )
+from aiguillage.agenda.services.desk import book_at_desk
 from aiguillage.agenda.services.errors import AgendaError
-from aiguillage.agenda.views.common import book_at_desk, day_url, or_404
-from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action, request_can
-from aiguillage.privacy import staff_acts
+from aiguillage.agenda.views.common import day_url
+from aiguillage.agenda.visitor_form import done_or_refused
+from aiguillage.core.shortcuts import or_404
 
 ATTENDED = {"venu": True, "absent": False}
 
@@ -49,7 +52,13 @@ def slot_book(request, network, slot_id: int) -> HttpResponse:
     needs = list(slot.permanence.needs.order_by("name"))
     form = DeskBookingForm(request.POST or None, needs=needs)
     posted = request.method == "POST" and form.is_valid()
-    if posted and book_at_desk(slot=slot, form=form, user=request.user) is not None:
+    booked = posted and done_or_refused(
+        form,
+        lambda: book_at_desk(
+            slot=slot, visitor=form.visitor, need=form.cleaned_data.get("need"), actor=request.user
+        ),
+    )
+    if booked:
         local = timezone.localtime(slot.starts_at)
         messages.success(
             request,

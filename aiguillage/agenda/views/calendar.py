@@ -9,10 +9,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action
 from aiguillage.agenda import staff_selectors
 from aiguillage.agenda.views.common import chosen_day, chosen_site, may_edit
-from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action
 
 ONE_DAY = datetime.timedelta(days=1)
 

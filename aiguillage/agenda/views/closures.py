@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aiguillage.accounts import staff_acts
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action
 from aiguillage.agenda.forms import ClosureForm
 from aiguillage.agenda.place_calendar import current_and_next_closures
 from aiguillage.agenda.services.closures import closure_impact, declare_closure
-from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action
-from aiguillage.privacy import staff_acts
 
 CONFIRM = "confirmer"
 

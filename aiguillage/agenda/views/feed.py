@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action
 from aiguillage.agenda.feeds import renew_feed_link, staff_feed_token
 from aiguillage.agenda.links import absolute
-from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action
 
 
 @network_view(action=Action.AGENDA_VIEW)

@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aiguillage.accounts import staff_acts
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action
 from aiguillage.agenda import notify, staff_selectors
 from aiguillage.agenda.forms import CancelOccurrenceForm, PermanenceForm, describe_rule
 from aiguillage.agenda.models import OccurrenceStatus, Permanence, PermanenceKind
@@ -26,10 +29,8 @@ from aiguillage.agenda.services.permanences import (
     edit_permanence,
     save_permanence,
 )
-from aiguillage.agenda.views.common import day_url, may_edit, or_404, posted_again
-from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action
-from aiguillage.privacy import staff_acts
+from aiguillage.agenda.views.common import day_url, may_edit, posted_again
+from aiguillage.core.shortcuts import or_404
 
 CONFIRM_FIELD = "cancel_moved"
 

@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aiguillage.accounts import staff_acts
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action, request_can
 from aiguillage.agenda import notify, rules, staff_selectors
 from aiguillage.agenda.forms import (
     AttendanceForm,
@@ -35,17 +38,16 @@ from aiguillage.agenda.models import (
     Workshop,
     WorkshopStatus,
 )
+from aiguillage.agenda.services.desk import register_at_desk
 from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.workshops import (
     cancel_registration,
     record_session_attendance,
     save_workshop,
 )
-from aiguillage.agenda.views.common import may_edit, or_404, posted_again, register_at_desk
-from aiguillage.agenda.visitor_form import VisitorForm
-from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action, request_can
-from aiguillage.privacy import staff_acts
+from aiguillage.agenda.views.common import may_edit, posted_again
+from aiguillage.agenda.visitor_form import VisitorForm, done_or_refused
+from aiguillage.core.shortcuts import or_404
 
 SESSIONS_PREFIX = "seances"
 CONFIRM_FIELD = "confirm_cancel"
@@ -216,7 +218,10 @@ def workshop_register(request, network, workshop_id: int) -> HttpResponse:
     workshop = or_404(staff_selectors.get_workshop, network=network, pk=workshop_id)
     form = VisitorForm(request.POST or None, contact_required=False)  # at the desk
     if request.method == "POST" and form.is_valid():
-        registration = register_at_desk(workshop=workshop, form=form, user=request.user)
+        registration = done_or_refused(
+            form,
+            lambda: register_at_desk(workshop=workshop, visitor=form.visitor, actor=request.user),
+        )
         if registration is not None:
             messages.success(request, _registered_message(registration, form))
             return redirect("agenda:workshop_detail", network.slug, workshop.pk)

@@ -29,8 +29,8 @@ from django.views.decorators.http import require_POST
 from django_tasks.base import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action
 from aiguillage.directory.forms import ImportUploadForm
 from aiguillage.directory.imports.report import ImportReport
 from aiguillage.directory.imports.tasks import (

@@ -8,34 +8,27 @@ partnership is a 404, like a page that does not exist.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aiguillage.core.decorators import network_view
-from aiguillage.core.permissions import Action, request_can
-from aiguillage.directory.forms import PartnerContactForm, PartnershipForm, PriorityNeedsForm
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action, request_can
+from aiguillage.directory.forms import PartnerContactForm, PartnershipForm
 from aiguillage.directory.models import PartnerContact, Partnership, PartnershipStatus, Structure
-from aiguillage.directory.partner_finder import find_partner_candidates
 from aiguillage.directory.partnership_selectors import (
     get_partnership,
     history_of,
     partnerships_of_network,
-    priority_needs_of,
 )
 from aiguillage.directory.services import (
     add_partner_contact,
     make_prospect,
     remove_partner_contact,
-    set_priority_needs,
     update_partnership,
 )
-from aiguillage.orientation.selectors import DEMAND_WINDOW_DAYS, demand_window, need_demand
-
-FINDER_RADIUS_KM = 30
 
 
 def _partnership_or_404(network, partnership_id: int) -> Partnership:
@@ -128,34 +121,6 @@ def partner_contact_remove(request, network, partnership_id: int, contact_id: in
     return redirect("directory:partner_detail", network.slug, partnership.pk)
 
 
-@network_view(action=Action.PARTNERS_VIEW)
-def partner_finder(request, network) -> HttpResponse:
-    priorities = priority_needs_of(network=network)
-    form = PriorityNeedsForm(initial={"needs": priorities})
-    if request.method == "POST":
-        if not _may_edit(request):
-            raise PermissionDenied("Only coordinators set priorities.")
-        form = PriorityNeedsForm(request.POST)
-        if form.is_valid():
-            set_priority_needs(
-                network=network, needs=form.cleaned_data["needs"], actor=request.user
-            )
-            messages.success(request, _("Les besoins prioritaires ont été enregistrés."))
-            return redirect("directory:partner_finder", network.slug)
-    first_day, last_day = demand_window(timezone.localdate())
-    context = {
-        "network": network,
-        "form": form,
-        "priorities": priorities,
-        "demand": need_demand(network=network, first_day=first_day, last_day=last_day),
-        "demand_days": DEMAND_WINDOW_DAYS,
-        "candidates": find_partner_candidates(network=network, radius_km=FINDER_RADIUS_KM),
-        "radius_km": FINDER_RADIUS_KM,
-        "may_edit": _may_edit(request),
-    }
-    return render(request, "directory/partner_finder.html", context)
-
-
 @require_POST
 @network_view(action=Action.PARTNERS_EDIT)
 def partner_prospect(request, network) -> HttpResponse:
@@ -163,12 +128,12 @@ def partner_prospect(request, network) -> HttpResponse:
     structure = Structure.objects.filter(pk=int(raw)).first() if raw.isdecimal() else None
     if structure is None:
         messages.error(request, _("Cette structure n'existe pas ou plus."))
-        return redirect("directory:partner_finder", network.slug)
+        return redirect("reporting:partner_finder", network.slug)
     try:
         partnership = make_prospect(network=network, structure=structure, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("directory:partner_finder", network.slug)
+        return redirect("reporting:partner_finder", network.slug)
     messages.success(
         request, _("%(name)s est maintenant un partenaire à contacter.") % {"name": structure.name}
     )

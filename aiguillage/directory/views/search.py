@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aiguillage.core.decorators import network_view
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action
 from aiguillage.core.opening import describe_opening_hours
-from aiguillage.core.permissions import Action
 from aiguillage.core.selectors import working_site
 from aiguillage.directory.forms import DirectorySearchForm
 from aiguillage.directory.selectors import find_communes, nearest_structures

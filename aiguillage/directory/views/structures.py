@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aiguillage.core.decorators import network_view
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action, request_can
 from aiguillage.core.opening import describe_opening_hours
-from aiguillage.core.permissions import Action, request_can
 from aiguillage.core.week_hours import week_hours
 from aiguillage.directory.forms import StructureForm
 from aiguillage.directory.models import Partnership, Structure

@@ -24,11 +24,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aiguillage.accounts.decorators import network_view
 from aiguillage.accounts.models import Role
+from aiguillage.accounts.permissions import Action, request_can
 from aiguillage.catalog.models import Need
-from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
-from aiguillage.core.permissions import Action, request_can
 from aiguillage.core.selectors import sites_of_network
 from aiguillage.orientation.charter import (
     DEFAULT_ROLES,

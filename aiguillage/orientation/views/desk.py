@@ -20,18 +20,19 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action
 from aiguillage.agenda import staff_selectors
 from aiguillage.agenda.forms import DeskBookingForm
 from aiguillage.agenda.models import PermanenceKind
-from aiguillage.agenda.views.common import book_at_desk, or_404, register_at_desk
-from aiguillage.agenda.visitor_form import VisitorForm
+from aiguillage.agenda.services.desk import book_at_desk, register_at_desk
+from aiguillage.agenda.visitor_form import VisitorForm, done_or_refused
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.selectors import themes_with_needs
 from aiguillage.catalog.texts import catalog_texts
-from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
-from aiguillage.core.permissions import Action
 from aiguillage.core.selectors import remember_working_site, working_site
+from aiguillage.core.shortcuts import or_404
 from aiguillage.directory.models import Structure
 from aiguillage.orientation.engine import Orientation, TargetKind, orient
 from aiguillage.orientation.forms.desk import CONVERSATION_PREFIX, DeskForm, conversation_form
@@ -266,10 +267,20 @@ def desk_book(request, network, slot_id: int) -> HttpResponse:
     initial = {"need": need.pk} if need is not None and need in needs else None
     form = DeskBookingForm(request.POST if submitted else None, needs=needs, initial=initial)
     valid = submitted and form.is_valid()
-    if valid and book_at_desk(slot=slot, form=form, user=request.user) is not None:
-        partner = slot.permanence.kind == PermanenceKind.PARTNER
-        outcome = Outcome.BOOKED_PARTNER if partner else Outcome.BOOKED_MEDIATOR
-        _record(request, network, conversation, outcome)
+    partner = slot.permanence.kind == PermanenceKind.PARTNER
+    outcome = Outcome.BOOKED_PARTNER if partner else Outcome.BOOKED_MEDIATOR
+    # The booking and the conversation's record are one transaction: both, or neither.
+    booked = valid and done_or_refused(
+        form,
+        lambda: book_at_desk(
+            slot=slot,
+            visitor=form.visitor,
+            need=form.cleaned_data.get("need"),
+            actor=request.user,
+            then=lambda _made: _record(request, network, conversation, outcome),
+        ),
+    )
+    if booked:
         messages.success(request, _("Rendez-vous réservé.") + " " + form.confirmation_note())
         kind = TargetKind.PARTNER_SLOT if partner else TargetKind.STAFF_SLOT
         return redirect(_done_url(network, kind=kind, target_id=slot.pk, conversation=conversation))
@@ -296,9 +307,18 @@ def desk_register(request, network, workshop_id: int) -> HttpResponse:
     submitted = "first_name" in request.POST
     form = VisitorForm(request.POST if submitted else None, contact_required=False)
     if submitted and form.is_valid():
-        registration = register_at_desk(workshop=workshop, form=form, user=request.user)
+        registration = done_or_refused(
+            form,
+            lambda: register_at_desk(
+                workshop=workshop,
+                visitor=form.visitor,
+                actor=request.user,
+                then=lambda _made: _record(
+                    request, network, conversation, Outcome.REGISTERED_WORKSHOP
+                ),
+            ),
+        )
         if registration is not None:
-            _record(request, network, conversation, Outcome.REGISTERED_WORKSHOP)
             messages.success(
                 request,
                 (

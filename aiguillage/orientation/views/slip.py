@@ -10,7 +10,6 @@ workshop of another network, is a 404 that names nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import BadRequest
@@ -22,15 +21,14 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
+from aiguillage.accounts.decorators import network_view
+from aiguillage.accounts.permissions import Action
 from aiguillage.catalog.models import Need
-from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
-from aiguillage.core.permissions import Action
-from aiguillage.orientation.engine import TargetKind
 from aiguillage.orientation.slip import SLIP_KINDS, Slip, SlipError, SlipNotFound, build_slip
+from aiguillage.orientation.slip_query import read_target
 
 TEMPLATE = "orientation/slip/slip.html"
-PAPERS = ("a5", "a4")
 PDF_FILENAME = "fiche-orientation.pdf"
 
 
@@ -56,38 +54,6 @@ class SlipQuery:
             values["booked"] = "1"
         values |= changes
         return urlencode({k: v for k, v in values.items() if v != ""})
-
-
-@dataclass(frozen=True)
-class SlipTarget:
-    """What every slip's query names, the staff's and the portal's: ids only."""
-
-    kind: str
-    target_id: int | None
-    paper: str
-    need: Need | None
-
-
-def read_target(query: QueryDict, *, kinds: Collection[str]) -> SlipTarget:
-    """The slip's kind (one of ``kinds``), target id, paper and need, or 400/404."""
-    kind = query.get("kind", "")
-    if kind not in kinds:
-        raise BadRequest("Unknown or missing slip kind.")
-    raw_id = query.get("id", "").strip()
-    if raw_id and not raw_id.isdecimal():
-        raise BadRequest("The id is a number.")
-    target_id = int(raw_id) if raw_id else None
-    if target_id is None and kind != TargetKind.ONLINE_SERVICE:
-        raise BadRequest("This kind of slip needs an id.")
-    paper = query.get("format", "a5") or "a5"
-    if paper not in PAPERS:
-        raise BadRequest("The format is a5 or a4.")
-    need = None
-    if slug := query.get("need", "").strip():
-        need = Need.objects.active().select_related("theme").filter(slug=slug).first()
-        if need is None:
-            raise Http404("No such need.")
-    return SlipTarget(kind=kind, target_id=target_id, paper=paper, need=need)
 
 
 def read_query(query: QueryDict, network: Network) -> SlipQuery:
@@ -135,7 +101,7 @@ def slip(request, network: Network) -> HttpResponse:
     query = read_query(request.GET, network)
     page = reverse("orientation:slip", args=[network.slug])
     toolbar = {
-        "home_url": reverse("core:network_home", args=[network.slug]),
+        "home_url": reverse("workspace:network_home", args=[network.slug]),
         "a5_url": f"{page}?{query.params(format='a5')}",
         "a4_url": f"{page}?{query.params(format='a4')}",
         "pdf_url": f"{reverse('orientation:slip_pdf', args=[network.slug])}?{query.params()}",

@@ -29,19 +29,19 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aiguillage.accounts import staff_acts
+from aiguillage.accounts.decorators import network_view
 from aiguillage.accounts.models import Role
+from aiguillage.accounts.permissions import COORDINATORS, Action, request_can
 from aiguillage.agenda import staff_selectors
 from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.models import Channel
 from aiguillage.agenda.services.appointments import book_slot, record_attendance
 from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.workshops import add_walk_in, mark_session_attendance
-from aiguillage.agenda.views.common import may_edit, or_404
-from aiguillage.core.decorators import network_view
 from aiguillage.core.models import Network, Site
-from aiguillage.core.permissions import COORDINATORS, Action
+from aiguillage.core.shortcuts import or_404
 from aiguillage.orientation.selectors import desk_conversations_on
-from aiguillage.privacy import staff_acts
 
 MINE, EVERY_SITE = "moi", "tous"
 SCOPE_SESSION_KEY = "today_scope"
@@ -139,7 +139,7 @@ def _page(request, network: Network, *, refused: Refused | None = None) -> HttpR
         "day": day,
         "now": now,
         "conversations": desk_conversations_on(network=network, day=day, site=scope.site),
-        "may_edit": may_edit(request),
+        "may_edit": request_can(request, Action.AGENDA_EDIT),
         "refused": refused,
         "first_name_field": FIRST_NAME_FIELD,
         "nav_section": "today",

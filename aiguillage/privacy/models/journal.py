@@ -9,7 +9,9 @@ by which staff member, on which object.
 
 The one sanctioned removal is the retention purge of the oldest entries
 (``purge_before``): it removes a prefix of the chain and moves the head's anchor to
-the last removed entry's hash, so the chain stays verifiable from its first row.
+the last removed entry's hash, so the chain stays verifiable from its first row. On
+PostgreSQL only the database function ``privacy_journal_purge`` (migration 0006,
+running as the tables' owner) may do that: the triggers refuse it to everyone else.
 """
 
 from __future__ import annotations
@@ -127,7 +129,9 @@ class JournalHead(models.Model):
 
     Writers take it (an UPDATE first: the write lock on SQLite, the row lock on
     PostgreSQL) so entries are numbered and chained one at a time. ``anchor_*`` is
-    the last entry removed by a retention purge (0 and the genesis hash before any).
+    the last entry removed by a retention purge (0 and the genesis hash before any),
+    with the time it was written (``verify`` fails if that is too recent: entries
+    purged before any retention allows). Only the purge moves the anchor.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
@@ -135,6 +139,8 @@ class JournalHead(models.Model):
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     anchor_seq = models.PositiveBigIntegerField(default=0)
     anchor_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # Unknown for an anchor set before migration 0006, and before any purge.
+    anchor_created_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -25,7 +25,6 @@ from aiguillage.agenda.services.workshops import register
 from aiguillage.agenda.visitor_form import VisitorForm
 from aiguillage.public.decorators import public_view
 from aiguillage.public.forms import BookingForm, NeedFilterForm
-from aiguillage.public.ratelimit import limit_posts
 from aiguillage.public.selectors import (
     get_bookable_permanence,
     get_public_slot,
@@ -33,6 +32,7 @@ from aiguillage.public.selectors import (
     is_bookable_online,
     needs_of,
 )
+from aiguillage.public.throttle import limit_posts
 from aiguillage.public.weeks import week_context, week_offset
 
 # Workshops

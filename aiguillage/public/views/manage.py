@@ -32,12 +32,12 @@ from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.workshops import cancel_registration
 from aiguillage.public.decorators import private_page, public_view
 from aiguillage.public.forms import MoveForm
-from aiguillage.public.ratelimit import limit_posts
 from aiguillage.public.selectors import (
     appointment_for_manage,
     get_bookable_permanence,
     registration_for_manage,
 )
+from aiguillage.public.throttle import limit_posts
 from aiguillage.public.weeks import offset_of, week_context, week_offset
 
 

@@ -42,6 +42,7 @@ from aiguillage.catalog.search import SearchResult, choices, normalize
 from aiguillage.catalog.selectors import MAX_QUERY_LENGTH, search_needs
 from aiguillage.core import phones
 from aiguillage.core.french import of_place
+from aiguillage.core.ratelimit import over_limit
 from aiguillage.directory.models import Commune
 from aiguillage.directory.selectors import find_communes
 from aiguillage.orientation import wording
@@ -49,9 +50,8 @@ from aiguillage.orientation.engine import Action, Orientation, Recommendation, T
 from aiguillage.orientation.interactions import record_public_unmet
 from aiguillage.orientation.situation import Autonomy, Lack, Situation, Support
 from aiguillage.orientation.slip import SlipError, SlipNotFound, build_slip
-from aiguillage.orientation.views.slip import read_target
+from aiguillage.orientation.slip_query import read_target
 from aiguillage.public.decorators import private_page, public_view
-from aiguillage.public.ratelimit import over_limit
 from aiguillage.public.selectors import public_sites_of
 
 TEMPLATE = "public/orientation/page.html"

@@ -2,7 +2,8 @@
 
 Run it from cron (daily, say) and alert on a non-zero exit: it walks the whole hash
 chain from its anchor and names the first entry that was changed, removed or added
-behind the application's back (raw SQL, a restored dump, a hand-edited row).
+behind the application's back (raw SQL, a restored dump, a hand-edited row), and the
+anchor itself when the purge removed entries younger than any retention allows.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         "Check the audit journal's hash chain from its anchor to its head. Exit 0 and "
         "print 'Journal intact: N entries checked.' when every entry is as the "
         "application wrote it; exit 1 naming the first broken entry (its number and "
-        "why) after any change, removal or insertion made behind the application's back."
+        "why) after any change, removal or insertion made behind the application's back, "
+        "or a purge of entries younger than the shortest journal retention (183 days)."
     )
 
     def add_arguments(self, parser):

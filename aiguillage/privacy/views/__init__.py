@@ -1,1 +1,0 @@
-"""Views of the privacy app (one module per page family)."""
