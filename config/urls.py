@@ -24,3 +24,6 @@ urlpatterns = [
 
 if settings.DEBUG:  # uploaded logos in development; a web server serves them in production
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database outage is a 503 with Retry-After, never a 500 (aiguillage/core/outage.py).
+handler500 = "aiguillage.core.outage.server_error"

@@ -29,6 +29,7 @@ import datetime
 import json
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -292,18 +293,18 @@ def book(request):
             errors["need"] = [_("Aucune démarche n'a cet identifiant.")]
     if errors:
         raise BadInput(errors)
-    appointment = book_slot(
-        slot=slot, visitor=visitor, need=need, channel=Channel.ONLINE, now=timezone.now()
-    )
-    notify.appointment_booked(appointment)
-    return Status(
-        201,
-        {
+    # The answer is read before the commit: once the seat is held and its confirmation
+    # queued, nothing more is asked of the database.
+    with transaction.atomic():
+        appointment = book_slot(
+            slot=slot, visitor=visitor, need=need, channel=Channel.ONLINE, now=timezone.now()
+        )
+        answer = {
             "status": "booked",
             "manage_url": manage_url(appointment),
             "manage_token": manage_token(APPOINTMENT, appointment.pk, appointment.manage_key),
-        },
-    )
+        }
+    return Status(201, answer)
 
 
 # --- workshops ---------------------------------------------------------------------------
@@ -377,18 +378,16 @@ def register_online(request, workshop_id: int):
     visitor = _visitor(data, errors)
     if errors:
         raise BadInput(errors)
-    registration = register(
-        workshop=workshop, visitor=visitor, channel=Channel.ONLINE, now=timezone.now()
-    )
-    notify.registration_made(registration)
-    return Status(
-        201,
-        {
+    with transaction.atomic():  # the answer is read before the commit (see book)
+        registration = register(
+            workshop=workshop, visitor=visitor, channel=Channel.ONLINE, now=timezone.now()
+        )
+        answer = {
             "status": registration.status,
             "manage_url": manage_url(registration),
             "manage_token": manage_token(REGISTRATION, registration.pk, registration.manage_key),
-        },
-    )
+        }
+    return Status(201, answer)
 
 
 # --- cancelling through the manage link --------------------------------------------------

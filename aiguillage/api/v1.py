@@ -37,6 +37,7 @@ from aiguillage.api.schemas import (
 )
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.selectors import search_needs
+from aiguillage.core.outage import is_outage, unavailable
 from aiguillage.core.selectors import public_sites
 from aiguillage.directory.models import Commune, Service, Structure
 from aiguillage.directory.selectors import MAX_RADIUS_KM, nearest_structures
@@ -168,6 +169,10 @@ def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Any failure no endpoint answers itself: logged with its trace for the operators,
     answered with one fixed sentence (never the trace, the SQL or a setting, even with
     DEBUG on). The services' transactions were rolled back as it left them."""
+    if is_outage(exc):  # the database is unavailable: retry later, not a bug
+        logger.error("API database outage: %s %s", request.method, _route(request), exc_info=exc)
+        detail = _("Service momentanément indisponible : réessayez dans une minute.")
+        return unavailable(api.create_response(request, {"detail": detail}, status=503))
     logger.error("API error: %s %s", request.method, _route(request), exc_info=exc)
     return api.create_response(
         request, {"detail": _("Erreur interne : réessayez plus tard.")}, status=500

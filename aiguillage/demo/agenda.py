@@ -351,6 +351,7 @@ def _create_permanence(network, row, sites, members, *, today, now, summary) -> 
             channel=Channel.DESK,
             now=now,
             by=booker,
+            tell=False,  # the demo's people are made up: nobody to tell
         )
         summary.count("created")
 
@@ -381,5 +382,11 @@ def _create_workshop(network, row, sites, members, *, now, summary) -> None:
     summary.count("created")
     for first_name in PEOPLE[: row["people"]]:
         channel = Channel.ONLINE if len(first_name) % 2 else Channel.DESK
-        register(workshop=workshop, visitor=visitor(first_name), channel=channel, now=now)
+        register(
+            workshop=workshop,
+            visitor=visitor(first_name),
+            channel=channel,
+            now=now,
+            tell=False,
+        )
         summary.count("created")

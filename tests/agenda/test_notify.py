@@ -37,6 +37,7 @@ def _sms_in_memory(settings):
 
 
 def booked(visitor: Visitor, **permanence):
+    """Booked online: the service queues the confirmation itself, with its transaction."""
     slot_owner = PermanenceFactory(**permanence)
     materialise(permanence=slot_owner, today=TODAY, window_days=31)
     slot = slot_owner.slots.order_by("starts_at").first()
@@ -55,7 +56,6 @@ def test_booking_confirmation_email_has_calendar_file_and_manage_link(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         appointment = booked(Visitor(first_name="Rose", email="rose@exemple.fr"))
-        notify.appointment_booked(appointment)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["rose@exemple.fr"]
@@ -81,8 +81,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commi
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        appointment = booked(Visitor(first_name="Rose", email="rose@exemple.fr"))
-        notify.appointment_booked(appointment)
+        booked(Visitor(first_name="Rose", email="rose@exemple.fr"))
         raise RuntimeError("the view failed after booking")
     assert callbacks == []
     assert mail.outbox == []
@@ -91,7 +90,6 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commi
 def test_phone_only_visitor_gets_a_text_message(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         appointment = booked(Visitor(first_name="Ali", phone="06 12 34 56 78"))
-        notify.appointment_booked(appointment)
     assert mail.outbox == []
     ((to, body),) = MemoryBackend.outbox
     assert to == "+33612345678"
@@ -104,8 +102,7 @@ def test_phone_only_visitor_gets_a_text_message(django_capture_on_commit_callbac
 
 def test_a_landline_is_never_sent_a_text(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        appointment = booked(Visitor(first_name="Ali", phone="04 67 12 34 56"))
-        notify.appointment_booked(appointment)
+        booked(Visitor(first_name="Ali", phone="04 67 12 34 56"))
     assert mail.outbox == [] and MemoryBackend.outbox == []
 
 
@@ -147,13 +144,12 @@ def test_waitlisted_person_is_told_their_position_then_promoted(
         now=NOW,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        waiting = register(
+        register(
             workshop=workshop,
             visitor=Visitor(first_name="Deux", email="deux@exemple.fr"),
             channel=Channel.ONLINE,
             now=NOW,
         )
-        notify.registration_made(waiting)
     (told,) = mail.outbox
     assert "Liste d'attente" in told.subject
     assert "Votre place dans la liste : 1." in told.body
@@ -203,7 +199,6 @@ def test_failed_sending_is_recorded_without_the_number(
     settings.SMS_BACKEND = "tests.agenda.test_notify.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
         appointment = booked(Visitor(first_name="Ali", phone="0612345678"))
-        notify.appointment_booked(appointment)  # the booking stands, the task failed
     assert type(appointment).objects.filter(pk=appointment.pk).exists()
     assert "DeliveryFailed" in caplog.text
     assert f"appointment_booked {appointment.pk}: ConnectionError" in caplog.text

@@ -252,6 +252,32 @@ def test_registering_to_the_missing_prerequisite_workshop(client, network, site,
     assert Interaction.objects.get().outcome == Outcome.REGISTERED_WORKSHOP
 
 
+def test_the_registration_and_the_conversation_are_kept_together_or_not_at_all(
+    client, network, site, rsa, librarian, monkeypatch
+):
+    """One transaction for both (issue 16): a conversation that cannot be recorded
+    leaves no registration behind, and the person is told nothing."""
+    from django.core.exceptions import ValidationError
+
+    workshop = UpcomingWorkshopFactory(site=site, title="Créer son adresse e-mail")
+    workshop.needs.set([Need.objects.get(slug="creer-adresse-email")])
+    page = client.post(desk_url(network), {"q": "rsa", "site": site.slug, "lacks": ["email"]}).text
+    register = reverse("orientation:desk_register", args=[network.slug, workshop.pk])
+    fields = hidden_fields(page, register)
+
+    def refused(**kwargs):
+        raise ValidationError("Le relevé de la conversation est refusé.")
+
+    monkeypatch.setattr("aiguillage.orientation.views.desk.record_interaction", refused)
+    response = post_conversation(client, register, fields, first_name="Awa", phone="0612345678")
+
+    assert response.status_code == 200
+    assert "Le relevé de la conversation est refusé." in response.text
+    assert 'value="Awa"' in response.text  # what was typed is kept
+    assert not Registration.objects.exists()
+    assert not Interaction.objects.exists()
+
+
 def test_another_networks_slot_is_not_found(client, network, site, librarian):
     other = UpcomingPermanenceFactory(site=SiteFactory())
     slot = other.slots.first()

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda import rules
+from aiguillage.agenda import notify, rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
     Appointment,
@@ -43,12 +43,14 @@ def book_slot(
     channel: str,
     now: datetime.datetime,
     by=None,
+    tell: bool = True,
 ) -> Appointment:
     """Book ``slot`` for ``visitor``; raises an AgendaError (or ValidationError for the
-    contact) and writes nothing when it cannot."""
+    contact) and writes nothing when it cannot. The confirmation is queued in the same
+    transaction (``tell=False``: nobody to tell, as a walk-in or the demo)."""
     visitor = checked_visitor(visitor, contact_required=channel != Channel.DESK)
     slot = Slot.objects.select_related("occurrence", "permanence").get(pk=slot.pk)
-    return _take_seat(
+    made = _take_seat(
         slot=slot,
         visitor=visitor,
         need_id=need.pk if need else None,
@@ -56,6 +58,9 @@ def book_slot(
         now=now,
         by=by,
     )
+    if tell:
+        notify.appointment_booked(made)
+    return made
 
 
 def _take_seat(

@@ -1,8 +1,8 @@
 """Booking and registering at the desk: the act, its journal entry and the person's
 message are one service call, in one transaction.
 
-The message is queued with the transaction (``core/queue.py``), so a refusal or a
-failure of anything written with the act sends nothing. ``then`` writes in
+The message is queued by the booking service with the transaction (``core/queue.py``),
+so a refusal or a failure of anything written with the act sends nothing. ``then`` writes in
 the same transaction what the caller records with the act (the orientation desk's
 conversation): both are kept, or neither.
 """
@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from aiguillage.accounts import staff_acts
 from aiguillage.accounts.models import User
-from aiguillage.agenda import notify
 from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.models import Appointment, Channel, Registration, Slot, Workshop
 from aiguillage.agenda.services.appointments import book_slot
@@ -38,7 +37,6 @@ def book_at_desk(
         slot=slot, visitor=visitor, need=need, channel=Channel.DESK, now=timezone.now(), by=actor
     )
     staff_acts.booking_made(appointment=made, actor=actor)
-    notify.appointment_booked(made)
     if then is not None:
         then(made)
     return made
@@ -57,7 +55,6 @@ def register_at_desk(
         workshop=workshop, visitor=visitor, channel=Channel.DESK, now=timezone.now(), by=actor
     )
     staff_acts.registration_made(registration=made, actor=actor)
-    notify.registration_made(made)
     if then is not None:
         then(made)
     return made

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aiguillage.agenda import place_calendar, rules
+from aiguillage.agenda import notify, place_calendar, rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
     Attendance,
@@ -64,9 +64,11 @@ def register(
     channel: str,
     now: datetime.datetime,
     by=None,
+    tell: bool = True,
 ) -> Registration:
     """A confirmed seat if there is one, else a place on the waiting list, else
-    WorkshopFull; the same contact twice is AlreadyBooked. Nothing is written on error."""
+    WorkshopFull; the same contact twice is AlreadyBooked. Nothing is written on error.
+    The confirmation is queued in the same transaction (``tell=False``: the demo)."""
     visitor = checked_visitor(visitor, contact_required=channel != Channel.DESK)
     workshop = Workshop.objects.get(pk=workshop.pk)
     _check_open(workshop, channel=channel, now=now)
@@ -81,7 +83,7 @@ def register(
         raise WorkshopFull(_("L'atelier et sa liste d'attente sont complets."))
     try:
         with transaction.atomic():
-            return Registration.objects.create(
+            made = Registration.objects.create(
                 network_id=workshop.network_id,
                 workshop=workshop,
                 status=status,
@@ -91,6 +93,9 @@ def register(
             )
     except IntegrityError as exc:  # the same contact, at the same instant
         raise AlreadyBooked(_already()) from exc
+    if tell:
+        notify.registration_made(made)
+    return made
 
 
 @transaction.atomic

@@ -245,6 +245,7 @@ def today_slot_walk_in(request, network, slot_id: int) -> HttpResponse:
                 channel=Channel.DESK,
                 now=timezone.now(),
                 by=request.user,
+                tell=False,  # a first name only: nobody to send it to
             )
             staff_acts.booking_made(
                 appointment=appointment, actor=request.user, role=_role(request)

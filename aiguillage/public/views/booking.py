@@ -11,12 +11,13 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda import notify, rules
+from aiguillage.agenda import rules
 from aiguillage.agenda.links import manage_path
 from aiguillage.agenda.models import Channel, RegistrationStatus
 from aiguillage.agenda.services.appointments import book_slot
@@ -49,18 +50,21 @@ def workshop(request, network, workshop_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                registration = register(
-                    workshop=found, visitor=form.visitor, channel=Channel.ONLINE, now=now
-                )
+                # What the answer needs is read before the commit: once the seat is
+                # held, the answer no longer depends on the database.
+                with transaction.atomic():
+                    registration = register(
+                        workshop=found, visitor=form.visitor, channel=Channel.ONLINE, now=now
+                    )
+                    said, where = _registered_message(registration), manage_path(registration)
             except ValidationError as error:
                 form.add_error(None, error)
             except AgendaError as error:  # full, already registered, begun, closed online
                 form.add_error(None, str(error))
                 status = 409
             else:
-                notify.registration_made(registration)
-                messages.success(request, _registered_message(registration))
-                return redirect(manage_path(registration))
+                messages.success(request, said)
+                return redirect(where)
         found = get_public_workshop(network, workshop_id)  # the seats as they are now
     context = {
         "network": network,
@@ -126,20 +130,21 @@ def book(request, network, slot_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            appointment = book_slot(
-                slot=slot,
-                visitor=form.visitor,
-                need=form.cleaned_data.get("need"),
-                channel=Channel.ONLINE,
-                now=now,
-            )
+            with transaction.atomic():  # the answer is read before the commit (above)
+                appointment = book_slot(
+                    slot=slot,
+                    visitor=form.visitor,
+                    need=form.cleaned_data.get("need"),
+                    channel=Channel.ONLINE,
+                    now=now,
+                )
+                where = manage_path(appointment)
         except ValidationError as error:
             form.add_error(None, error)
         except AgendaError as error:  # taken meanwhile, too late online, already booked
             form.add_error(None, str(error))
             status = 409
         else:
-            notify.appointment_booked(appointment)
             messages.success(
                 request,
                 _(
@@ -147,7 +152,7 @@ def book(request, network, slot_id: int) -> HttpResponse:
                     "confirmation."
                 ),
             )
-            return redirect(manage_path(appointment))
+            return redirect(where)
     elif request.method == "POST":
         status = 400
     slot = get_public_slot(network, slot_id)  # the seats as they are now
