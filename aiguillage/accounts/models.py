@@ -100,9 +100,6 @@ class MembershipQuerySet(models.QuerySet):
     def of_network(self, network: Network) -> MembershipQuerySet:
         return self.filter(network=network)
 
-    def with_role(self, *roles: str) -> MembershipQuerySet:
-        return self.filter(role__in=roles)
-
     def salaried(self) -> MembershipQuerySet:
         return self.filter(is_salaried=True)
 

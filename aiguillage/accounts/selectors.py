@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from aiguillage.accounts.models import Habilitation, HabilitationKind, Membership
 from aiguillage.catalog.models import Theme
@@ -14,21 +14,6 @@ from aiguillage.core.models import Network
 def get_membership(*, user, network: Network) -> Membership | None:
     """The caller's active membership of ``network`` (None for a superuser without one)."""
     return Membership.objects.active().filter(user=user, network=network).first()
-
-
-def staff_of_network(network: Network) -> QuerySet[Membership]:
-    return (
-        Membership.objects.active()
-        .of_network(network)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch(
-                "habilitations",
-                queryset=Habilitation.objects.prefetch_related("themes").order_by("kind"),
-            )
-        )
-        .order_by("role", "user__full_name")
-    )
 
 
 def aidants_connect_perimeter(*, membership: Membership, day: datetime.date) -> list[Theme] | None:

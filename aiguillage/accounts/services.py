@@ -25,7 +25,7 @@ def add_staff_member(
     role: str,
     is_salaried: bool,
     password: str | None = None,
-    by: User | None = None,
+    actor: User | None = None,
 ) -> Membership:
     """Create the user if needed and give it a role in the network (idempotent).
 
@@ -56,23 +56,25 @@ def add_staff_member(
     )
     if before != after:
         _journal_permission(
-            network=network, by=by, obj=membership, change="membership", user=user.pk,
+            network=network, actor=actor, obj=membership, change="membership", user=user.pk,
             created=before is None, **after,
             **({f"previous_{k}": v for k, v in before.items()} if before else {}),
         )  # fmt: skip
     return membership
 
 
-def _journal_permission(*, network: Network, by: User | None, obj, **details) -> None:
+def _journal_permission(*, network: Network, actor: User | None, obj, **details) -> None:
     role = (
-        Membership.objects.filter(user=by, network=network).values_list("role", flat=True).first()
-        if by is not None
+        Membership.objects.filter(user=actor, network=network)
+        .values_list("role", flat=True)
+        .first()
+        if actor is not None
         else None
     )
     journal.record(
         action=JournalAction.PERMISSION_CHANGED,
         network=network,
-        actor=by,
+        actor=actor,
         actor_role=role or "",
         obj=obj,
         details=details,
@@ -89,7 +91,7 @@ def grant_habilitation(
     reference: str = "",
     label: str = "",
     themes: Iterable[Theme] = (),
-    by: User | None = None,
+    actor: User | None = None,
 ) -> Habilitation:
     """Record a habilitation; Aidants Connect only for salaried staff, with a perimeter.
 
@@ -116,7 +118,7 @@ def grant_habilitation(
     )
     habilitation.themes.set(themes)
     _journal_permission(
-        network=membership.network, by=by, obj=habilitation, change="habilitation",
+        network=membership.network, actor=actor, obj=habilitation, change="habilitation",
         membership=membership.pk, user=membership.user_id, kind=kind, created=created,
         valid_from=valid_from.isoformat(),
         valid_until=valid_until.isoformat() if valid_until else "",

@@ -45,10 +45,6 @@ TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery"
 
 
-def role_requires_two_factor(role: str) -> bool:
-    return role in TWO_FACTOR_ROLES
-
-
 def requires_two_factor(user: User) -> bool:
     """Whether ``user`` must confirm a code after the password (see the module's rule)."""
     if not user.is_authenticated:
@@ -235,7 +231,7 @@ def _verified(request, device) -> None:
 
 
 @transaction.atomic
-def remove_two_factor(*, user: User, by: User | None = None, via: str = "page") -> int:
+def remove_two_factor(*, user: User, actor: User | None = None, via: str = "page") -> int:
     """Remove the user's authenticator and recovery codes (lost phone, new phone).
 
     ``by``: the coordinator who does it for a colleague (None for the user themselves
@@ -253,10 +249,10 @@ def remove_two_factor(*, user: User, by: User | None = None, via: str = "page") 
     record_account_event(
         action=JournalAction.OTP_DEVICE_REMOVED,
         user=user,
-        actor=by if by is not None else (user if via == "page" else None),
+        actor=actor if actor is not None else (user if via == "page" else None),
         details={
             "devices": removed,
-            "by_other": by is not None and by.pk != user.pk,
+            "by_other": actor is not None and actor.pk != user.pk,
             "via": via,
         },
     )

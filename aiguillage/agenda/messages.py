@@ -29,7 +29,7 @@ from aiguillage.agenda.sms import fit
 from aiguillage.core.validators import single_line
 
 
-class Kind:
+class MessageKind:
     APPOINTMENT_BOOKED = "appointment_booked"
     APPOINTMENT_MOVED = "appointment_moved"
     APPOINTMENT_CANCELLED = "appointment_cancelled"
@@ -73,17 +73,17 @@ class Message:
 
 def _subject(kind: str, what: str, booking) -> str:
     subjects = {
-        Kind.APPOINTMENT_BOOKED: _("Votre rendez-vous : %(what)s"),
-        Kind.APPOINTMENT_MOVED: _("Nouvel horaire : %(what)s"),
-        Kind.APPOINTMENT_CANCELLED: _("Rendez-vous annulé : %(what)s"),
-        Kind.OCCURRENCE_CANCELLED: _("Annulation : %(what)s n'aura pas lieu"),
-        Kind.APPOINTMENT_REMINDER: _("Rappel : votre rendez-vous %(what)s"),
-        Kind.REGISTRATION_CANCELLED: _("Inscription annulée : %(what)s"),
-        Kind.REGISTRATION_PROMOTED: _("Une place s'est libérée : %(what)s"),
-        Kind.REGISTRATION_REMINDER: _("Rappel : l'atelier %(what)s"),
-        Kind.WORKSHOP_DATES_CHANGED: _("Changement de dates : %(what)s"),
+        MessageKind.APPOINTMENT_BOOKED: _("Votre rendez-vous : %(what)s"),
+        MessageKind.APPOINTMENT_MOVED: _("Nouvel horaire : %(what)s"),
+        MessageKind.APPOINTMENT_CANCELLED: _("Rendez-vous annulé : %(what)s"),
+        MessageKind.OCCURRENCE_CANCELLED: _("Annulation : %(what)s n'aura pas lieu"),
+        MessageKind.APPOINTMENT_REMINDER: _("Rappel : votre rendez-vous %(what)s"),
+        MessageKind.REGISTRATION_CANCELLED: _("Inscription annulée : %(what)s"),
+        MessageKind.REGISTRATION_PROMOTED: _("Une place s'est libérée : %(what)s"),
+        MessageKind.REGISTRATION_REMINDER: _("Rappel : l'atelier %(what)s"),
+        MessageKind.WORKSHOP_DATES_CHANGED: _("Changement de dates : %(what)s"),
     }
-    if kind == Kind.REGISTRATION_MADE:
+    if kind == MessageKind.REGISTRATION_MADE:
         if booking.status == RegistrationStatus.WAITLISTED:
             return _("Liste d'attente : %(what)s") % {"what": what}
         return _("Votre inscription : %(what)s") % {"what": what}
@@ -215,5 +215,7 @@ def compose(
             subject=single_line(_subject(kind, facts["what"], booking)),
             body=_render("email", kind, slug, context),
             sms=_sms(kind, slug, context, booking),
-            ics=_calendar(booking, found, cancelled=kind in Kind.CANCELLING, replaces=previous),
+            ics=_calendar(
+                booking, found, cancelled=kind in MessageKind.CANCELLING, replaces=previous
+            ),
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aiguillage.agenda.messages import Kind
+from aiguillage.agenda.messages import MessageKind
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.core.queue import enqueue_with_the_transaction
 
@@ -23,34 +23,34 @@ def _later(kind: str, pk: int, **extra: int) -> None:
 
 
 def appointment_booked(appointment: Appointment) -> None:
-    _later(Kind.APPOINTMENT_BOOKED, appointment.pk)
+    _later(MessageKind.APPOINTMENT_BOOKED, appointment.pk)
 
 
 def appointment_moved(previous: Appointment, moved: Appointment) -> None:
     """One message with the new time; its calendar file strikes out the old one."""
-    _later(Kind.APPOINTMENT_MOVED, moved.pk, previous=previous.pk)
+    _later(MessageKind.APPOINTMENT_MOVED, moved.pk, previous=previous.pk)
 
 
 def appointment_cancelled(appointment: Appointment) -> None:
-    _later(Kind.APPOINTMENT_CANCELLED, appointment.pk)
+    _later(MessageKind.APPOINTMENT_CANCELLED, appointment.pk)
 
 
 def occurrence_cancelled(appointments: Iterable[Appointment]) -> None:
     """Everyone booked on a cancelled date; the reason is read from the date itself."""
     for appointment in appointments:
-        _later(Kind.OCCURRENCE_CANCELLED, appointment.pk)
+        _later(MessageKind.OCCURRENCE_CANCELLED, appointment.pk)
 
 
 def appointment_reminder(appointment: Appointment) -> None:
-    _later(Kind.APPOINTMENT_REMINDER, appointment.pk)
+    _later(MessageKind.APPOINTMENT_REMINDER, appointment.pk)
 
 
 def registration_made(registration: Registration) -> None:
-    _later(Kind.REGISTRATION_MADE, registration.pk)
+    _later(MessageKind.REGISTRATION_MADE, registration.pk)
 
 
 def registration_cancelled(registration: Registration) -> None:
-    _later(Kind.REGISTRATION_CANCELLED, registration.pk)
+    _later(MessageKind.REGISTRATION_CANCELLED, registration.pk)
 
 
 def registration_promoted(registration: Registration | Iterable[Registration] | None) -> None:
@@ -60,13 +60,13 @@ def registration_promoted(registration: Registration | Iterable[Registration] | 
     promoted = [registration] if isinstance(registration, Registration) else registration
     for one in promoted:
         if one is not None:
-            _later(Kind.REGISTRATION_PROMOTED, one.pk)
+            _later(MessageKind.REGISTRATION_PROMOTED, one.pk)
 
 
 def workshop_dates_changed(registration: Registration) -> None:
     """A session removed (the site closes that day): the dates left, in one message."""
-    _later(Kind.WORKSHOP_DATES_CHANGED, registration.pk)
+    _later(MessageKind.WORKSHOP_DATES_CHANGED, registration.pk)
 
 
 def registration_reminder(registration: Registration) -> None:
-    _later(Kind.REGISTRATION_REMINDER, registration.pk)
+    _later(MessageKind.REGISTRATION_REMINDER, registration.pk)

@@ -62,18 +62,6 @@ def public_holiday(site: Site, day: datetime.date) -> str | None:
     return _holidays(holiday_subdivision(site.postcode), day.year).get(day)
 
 
-def public_holidays_between(
-    site: Site, first: datetime.date, last: datetime.date
-) -> dict[datetime.date, str]:
-    subdivision = holiday_subdivision(site.postcode)
-    found: dict[datetime.date, str] = {}
-    for year in range(first.year, last.year + 1):
-        for day, name in _holidays(subdivision, year).items():
-            if first <= day <= last:
-                found[day] = name
-    return dict(sorted(found.items()))
-
-
 # --- Exceptional closures ----------------------------------------------------------------
 
 

@@ -171,23 +171,25 @@ def _session_to_come(registration: Registration, now: datetime.datetime) -> bool
     return any(s.starts_at > now for s in registration.workshop.sessions.all())
 
 
-def may_cancel(booking: Booking, *, now: datetime.datetime, by: str = CancelledBy.VISITOR) -> bool:
-    """Whether ``by`` may cancel ``booking`` now (see the module's boundaries)."""
+def may_cancel(
+    booking: Booking, *, now: datetime.datetime, cancelled_by: str = CancelledBy.VISITOR
+) -> bool:
+    """Whether ``cancelled_by`` may cancel ``booking`` now (see the module's boundaries)."""
     if not holds_a_seat(booking):
         return False
-    if isinstance(booking, Registration) and by != CancelledBy.VISITOR:
+    if isinstance(booking, Registration) and cancelled_by != CancelledBy.VISITOR:
         return _session_to_come(booking, now)
     return not has_started(booking_starts_at(booking), now)
 
 
 def cancel_refusal(
-    booking: Booking, *, now: datetime.datetime, by: str = CancelledBy.VISITOR
+    booking: Booking, *, now: datetime.datetime, cancelled_by: str = CancelledBy.VISITOR
 ) -> BookingPast | None:
     """Why cancelling is refused, or None (cancelling a cancelled booking is harmless:
     the second request does nothing and is not refused)."""
     if booking.status in (AppointmentStatus.CANCELLED, RegistrationStatus.CANCELLED):
         return None
-    if may_cancel(booking, now=now, by=by):
+    if may_cancel(booking, now=now, cancelled_by=cancelled_by):
         return None
     if isinstance(booking, Appointment):
         return BookingPast(_("Ce rendez-vous est passé : il ne peut plus être annulé."))
@@ -208,4 +210,4 @@ def may_mark_attendance(appointment: Appointment, *, now: datetime.datetime) -> 
 
 def holds_a_seat_to_come(booking: Booking, *, now: datetime.datetime) -> bool:
     """What erasing someone's data cancels first: a seat with something still to come."""
-    return may_cancel(booking, now=now, by=CancelledBy.STAFF)
+    return may_cancel(booking, now=now, cancelled_by=CancelledBy.STAFF)

@@ -31,7 +31,6 @@ from aiguillage.agenda.models import (
     Slot,
     Workshop,
     WorkshopSession,
-    WorkshopStatus,
 )
 from aiguillage.core.models import Network, Site
 from aiguillage.directory.models import PartnershipStatus, Structure
@@ -445,10 +444,6 @@ def attendance_by_session(workshop: Workshop) -> list[SessionAttendance]:
 
 def active_registrations(workshop: Workshop) -> int:
     return Registration.objects.filter(workshop=workshop).active().count()
-
-
-def is_open_workshop(workshop: Workshop) -> bool:
-    return workshop.status == WorkshopStatus.PUBLISHED
 
 
 def other_free_slots(slot: Slot, *, now, limit: int = 12) -> list[Slot]:

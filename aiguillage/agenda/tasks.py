@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from django_tasks import task
 
 from aiguillage.agenda.contact import message_channel
-from aiguillage.agenda.messages import Kind, Message, compose
+from aiguillage.agenda.messages import Message, MessageKind, compose
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.agenda.sms import send_sms
 
@@ -27,7 +27,7 @@ class DeliveryFailed(Exception):
 
 
 def _booking(kind: str, pk: int) -> Appointment | Registration | None:
-    if kind in Kind.FOR_APPOINTMENTS:
+    if kind in MessageKind.FOR_APPOINTMENTS:
         return (
             Appointment.objects.select_related(
                 "network", "need", "slot__permanence__site", "slot__occurrence"
@@ -35,7 +35,7 @@ def _booking(kind: str, pk: int) -> Appointment | Registration | None:
             .filter(pk=pk)
             .first()
         )
-    if kind in Kind.FOR_REGISTRATIONS:
+    if kind in MessageKind.FOR_REGISTRATIONS:
         return (
             Registration.objects.select_related("network", "workshop__site")
             .prefetch_related("workshop__sessions")

@@ -408,7 +408,9 @@ def _cancel_appointment(appointment: Appointment, now: datetime.datetime) -> Non
     refusal = rules.cancel_refusal(appointment, now=now)
     if refusal is not None:
         raise refusal
-    cancelled = cancel_appointment(appointment=appointment, by=CancelledBy.VISITOR, now=now)
+    cancelled = cancel_appointment(
+        appointment=appointment, cancelled_by=CancelledBy.VISITOR, now=now
+    )
     if cancelled.cancelled_now:  # this request cancelled it (not an earlier one)
         notify.appointment_cancelled(cancelled)
 
@@ -417,7 +419,9 @@ def _cancel_registration(registration: Registration, now: datetime.datetime) -> 
     refusal = rules.cancel_refusal(registration, now=now)
     if refusal is not None:
         raise refusal
-    promoted = cancel_registration(registration=registration, by=CancelledBy.VISITOR, now=now)
+    promoted = cancel_registration(
+        registration=registration, cancelled_by=CancelledBy.VISITOR, now=now
+    )
     registration.refresh_from_db(fields=["status", "cancelled_at"])
     if registration.cancelled_now:  # this request cancelled it (not an earlier one)
         notify.registration_cancelled(registration)

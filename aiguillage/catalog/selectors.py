@@ -72,10 +72,6 @@ def _cached() -> SearchIndex:
     return _index_cache[1]
 
 
-def need_index() -> SearchIndex:
-    return _cached()
-
-
 def clear_need_index() -> None:
     global _index_cache
     _index_cache = None

@@ -21,7 +21,7 @@ from django.core.management import get_commands
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from aiguillage.accounts.models import Role
 from aiguillage.accounts.permissions import Action, roles_for
@@ -356,7 +356,9 @@ def security_measures(kept: PrivacySettings) -> tuple[Measure, ...]:
 
 # --- The processings -----------------------------------------------------------------
 
-PUBLIC_INTEREST = _(
+# Lazy: a module-level constant is made once, at import, in whatever language the first
+# request had; the register must say it in the reader's language.
+PUBLIC_INTEREST = gettext_lazy(
     "Mission d'intérêt public de la collectivité (RGPD, article 6.1.e) : l'accès de tous "
     "aux services publics en ligne."
 )

@@ -73,7 +73,7 @@ class Reach(enum.StrEnum):
     REQUEST = "request"
 
 
-class Origin(enum.StrEnum):
+class Requester(enum.StrEnum):
     """Who asked, as the journal says it (never who the person is)."""
 
     VISITOR_LINK = "visitor_link"  # a manage link: its own booking
@@ -83,13 +83,13 @@ class Origin(enum.StrEnum):
 
     @property
     def reach(self) -> Reach:
-        if self is Origin.VISITOR_LINK:
+        if self is Requester.VISITOR_LINK:
             return Reach.BOOKING
-        return Reach.CONTACT if self is Origin.VISITOR_PROOF else Reach.REQUEST
+        return Reach.CONTACT if self is Requester.VISITOR_PROOF else Reach.REQUEST
 
     @property
     def by_visitor(self) -> bool:
-        return self in (Origin.VISITOR_LINK, Origin.VISITOR_PROOF)
+        return self in (Requester.VISITOR_LINK, Requester.VISITOR_PROOF)
 
 
 class NothingHeld(Exception):
@@ -296,20 +296,20 @@ def access(
     *,
     network: Network,
     contact_key: str,
-    origin: Origin,
-    by=None,
+    origin: Requester,
+    actor=None,
     role: str = "",
     kind: str = "export",
     booking: Appointment | Registration | None = None,
 ) -> Holdings:
     """Answer an access request: the rows found, and the journal says it was answered
     (by whom, through which door, how many rows: never for whom). ``booking``: the
-    manage link's own booking (``Origin.VISITOR_LINK`` reaches nothing else)."""
+    manage link's own booking (``Requester.VISITOR_LINK`` reaches nothing else)."""
     found = holdings(network=network, contact_key=contact_key, reach=origin.reach, booking=booking)
     journal.record(
         action=JournalAction.RIGHTS_ACCESS,
         network=network,
-        actor=by,
+        actor=actor,
         actor_role=role,
         obj=booking,
         details={"origin": str(origin), "kind": kind, **found.counts()},
@@ -321,14 +321,14 @@ def access(
 
 
 @transaction.atomic
-def preview_erasure(*, network: Network, contact_key: str, by, role: str = "") -> Holdings:
+def preview_erasure(*, network: Network, contact_key: str, actor, role: str = "") -> Holdings:
     """What an erasure asked of staff would erase, shown before they confirm. Showing it
     is a look at contact data: journaled as such, with the counts."""
     found = holdings(network=network, contact_key=contact_key, reach=Reach.REQUEST)
     journal.record(
         action=JournalAction.CONTACT_VIEWED,
         network=network,
-        actor=by,
+        actor=actor,
         actor_role=role,
         details={"purpose": "rights_erasure", **found.counts()},
     )
@@ -361,8 +361,8 @@ def erase(
     *,
     network: Network,
     contact_key: str,
-    origin: Origin,
-    by=None,
+    origin: Requester,
+    actor=None,
     role: str = "",
     booking: Appointment | Registration | None = None,
     now: datetime.datetime | None = None,
@@ -381,12 +381,14 @@ def erase(
     appointments_cancelled = 0
     for appointment in found.appointments:
         if rules.holds_a_seat_to_come(appointment, now=now):
-            cancel_appointment(appointment=appointment, by=canceller, now=now)
+            cancel_appointment(appointment=appointment, cancelled_by=canceller, now=now)
             appointments_cancelled += 1
     registrations_cancelled, promoted = 0, []
     for registration in found.registrations:
         if rules.holds_a_seat_to_come(registration, now=now):
-            freed_for = cancel_registration(registration=registration, by=canceller, now=now)
+            freed_for = cancel_registration(
+                registration=registration, cancelled_by=canceller, now=now
+            )
             registrations_cancelled += 1
             if freed_for is not None:
                 promoted.append(freed_for)
@@ -406,7 +408,7 @@ def erase(
     journal.record(
         action=JournalAction.RIGHTS_ERASURE,
         network=network,
-        actor=by,
+        actor=actor,
         actor_role=role,
         obj=booking,
         details={"origin": str(origin), **erased.counts()},

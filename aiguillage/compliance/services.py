@@ -36,25 +36,25 @@ def bounds_message(name: str) -> str:
     ) % {"minimum": bounds.minimum, "maximum": bounds.maximum, "default": bounds.default}
 
 
-def _coordinator_role(*, by: User | None, network: Network) -> str:
+def _coordinator_role(*, actor: User | None, network: Network) -> str:
     """The caller's role ("" for a command); only a role the permission table allows
     (``privacy.retention``: coordinators) sets the network's retention."""
-    if by is None:
+    if actor is None:
         return ""
-    membership = Membership.objects.active().filter(user=by, network=network).first()
+    membership = Membership.objects.active().filter(user=actor, network=network).first()
     if not can(membership, Action.PRIVACY_RETENTION):
         raise PermissionDenied("Only a coordinator of the network sets its retention.")
     return membership.role
 
 
 @transaction.atomic
-def set_privacy_settings(*, network: Network, by: User | None, **values: Any) -> PrivacySettings:
+def set_privacy_settings(*, network: Network, actor: User | None, **values: Any) -> PrivacySettings:
     """Change some of the network's retention durations and who answers for the data.
 
     ``values``: any of the durations (days, within their bounds) and of the controller's
     and DPO's fields. Journaled (RETENTION_CHANGED) with the durations' new values and
     the names of the other fields changed, never their text."""
-    role = _coordinator_role(by=by, network=network)
+    role = _coordinator_role(actor=actor, network=network)
     unknown = set(values) - set(DURATION_FIELDS) - set(RESPONSIBLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown privacy settings: {sorted(unknown)}")
@@ -85,7 +85,7 @@ def set_privacy_settings(*, network: Network, by: User | None, **values: Any) ->
     journal.record(
         action=JournalAction.RETENTION_CHANGED,
         network=network,
-        actor=by,
+        actor=actor,
         actor_role=role,
         obj=row,
         details={

@@ -284,7 +284,7 @@ def _seed_closure(network: Network, sites: dict, *, today, now, summary) -> None
         starts_on=day,
         ends_on=day,
         reason="inventaire",
-        by=None,
+        actor=None,
         now=now,
     )
     summary.count("created")
@@ -350,7 +350,7 @@ def _create_permanence(network, row, sites, members, *, today, now, summary) -> 
             need=Need.objects.get(slug=need_slug) if need_slug else None,
             channel=Channel.DESK,
             now=now,
-            by=booker,
+            actor=booker,
             tell=False,  # the demo's people are made up: nobody to tell
         )
         summary.count("created")

@@ -53,7 +53,7 @@ def seed_orientation(*, network: Network, today: datetime.date, summary: DemoSum
                         Mode.ACT_FOR],
             max_distance_km=15,
             max_wait_days=10,
-            by=None,
+            actor=None,
         )  # fmt: skip
         summary.count("created")
     caylar = Site.objects.get(network=network, slug="le-caylar")
@@ -69,7 +69,7 @@ def seed_orientation(*, network: Network, today: datetime.date, summary: DemoSum
         if CharterRule.objects.filter(network=network, need=None, **scope).exists():
             summary.count("unchanged")
             continue
-        set_rule(network=network, by=None, **rule)
+        set_rule(network=network, actor=None, **rule)
         summary.count("created")
     if Interaction.objects.of_network(network).exists():
         summary.count("unchanged")

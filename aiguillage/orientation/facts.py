@@ -57,7 +57,7 @@ class Competence:
 
 
 @dataclass(frozen=True)
-class Origin:
+class StartingPoint:
     """Where the visitor is: the library site at the desk, or their commune."""
 
     latitude: float
@@ -67,11 +67,11 @@ class Origin:
     commune_insee: str = ""
 
     @classmethod
-    def of_site(cls, site: Site) -> Origin:
+    def of_site(cls, site: Site) -> StartingPoint:
         return cls(site.latitude, site.longitude, site.name, site.pk, site.commune_insee)
 
     @classmethod
-    def of_commune(cls, commune: Commune) -> Origin:
+    def of_commune(cls, commune: Commune) -> StartingPoint:
         if commune.latitude is None or commune.longitude is None:
             raise ValueError("The commune has no coordinates.")
         return cls(commune.latitude, commune.longitude, commune.name, None, commune.insee_code)
@@ -212,7 +212,7 @@ class DeskFacts:
 @dataclass(frozen=True)
 class Facts:
     need: NeedFacts
-    origin: Origin
+    origin: StartingPoint
     at: datetime.datetime
     public: bool
     mode_order: tuple[str, ...]
@@ -230,7 +230,7 @@ def gather(
     network: Network,
     need: Need,
     situation: Situation,
-    origin: Origin,
+    origin: StartingPoint,
     at: datetime.datetime,
     site: Site | None = None,
     membership: Membership | None = None,
@@ -283,7 +283,7 @@ def _place_id(nearby: NearbyStructure) -> int:
     return nearby.structure.duplicate_of_id or nearby.structure.pk
 
 
-def _places(*, need: Need, origin: Origin, at: datetime.datetime) -> list[PlaceFacts]:
+def _places(*, need: Need, origin: StartingPoint, at: datetime.datetime) -> list[PlaceFacts]:
     """Exact competence first; the theme and general help only to fill up, so that a
     city visitor is not shown ten generalists before the one office that does it. For a
     démarche that is online only, no town hall or prefecture: none has a counter for it."""
@@ -326,7 +326,7 @@ def _places(*, need: Need, origin: Origin, at: datetime.datetime) -> list[PlaceF
 
 
 def _slots(
-    *, network: Network, need: Need, origin: Origin, at: datetime.datetime, public: bool
+    *, network: Network, need: Need, origin: StartingPoint, at: datetime.datetime, public: bool
 ) -> list[SlotFacts]:
     """The first free slot of each permanence that handles the need (partners and staff)
     or, for staff appointments, that names no démarche (general mediation).
@@ -409,7 +409,7 @@ def _workshops(
     network: Network,
     need: Need,
     situation: Situation,
-    origin: Origin,
+    origin: StartingPoint,
     at: datetime.datetime,
     public: bool,
 ) -> list[WorkshopFacts]:

@@ -24,9 +24,9 @@ from aiguillage.directory.models import Commune, Structure
 from aiguillage.orientation.charter import decide
 from aiguillage.orientation.models import (
     OUTCOME_MODE,
-    Channel,
     DurationBucket,
     Interaction,
+    InteractionChannel,
     Mode,
     Outcome,
 )
@@ -150,7 +150,7 @@ def record_interaction(
     seconds = (closed_at - opened_at).total_seconds() if opened_at is not None else None
     interaction = Interaction(
         network=network,
-        channel=Channel.DESK,
+        channel=InteractionChannel.DESK,
         site=site,
         day=day,
         hour=closed_at.hour,
@@ -192,7 +192,7 @@ def record_public_unmet(
     at = timezone.localtime(at or timezone.now())
     interaction = Interaction(
         network=network,
-        channel=Channel.PUBLIC,
+        channel=InteractionChannel.PUBLIC,
         commune=commune,
         day=at.date(),
         hour=at.hour,

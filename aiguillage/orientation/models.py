@@ -297,7 +297,7 @@ class CharterRule(TimestampedModel):
 # --- The interaction record: one desk conversation, anonymous by construction ---
 
 
-class Channel(models.TextChoices):
+class InteractionChannel(models.TextChoices):
     DESK = "desk", _("accueil")
     PUBLIC = "public", _("page publique")
 
@@ -360,7 +360,10 @@ class Interaction(models.Model):
         "core.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("réseau")
     )
     channel = models.CharField(
-        _("canal"), max_length=10, choices=Channel.choices, default=Channel.DESK
+        _("canal"),
+        max_length=10,
+        choices=InteractionChannel.choices,
+        default=InteractionChannel.DESK,
     )
     site = models.ForeignKey(
         "core.Site",
@@ -418,7 +421,8 @@ class Interaction(models.Model):
                 condition=models.Q(outcome__in=Outcome.values), name="interaction_outcome_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(channel__in=Channel.values), name="interaction_channel_valid"
+                condition=models.Q(channel__in=InteractionChannel.values),
+                name="interaction_channel_valid",
             ),
             models.CheckConstraint(condition=models.Q(hour__lte=23), name="interaction_hour_valid"),
             models.CheckConstraint(
@@ -449,8 +453,10 @@ class Interaction(models.Model):
             ),
             # At the desk: a site and a role; on the public page: neither.
             models.CheckConstraint(
-                condition=models.Q(channel=Channel.DESK, site__isnull=False, staff_role__gt="")
-                | models.Q(channel=Channel.PUBLIC, site__isnull=True, staff_role=""),
+                condition=models.Q(
+                    channel=InteractionChannel.DESK, site__isnull=False, staff_role__gt=""
+                )
+                | models.Q(channel=InteractionChannel.PUBLIC, site__isnull=True, staff_role=""),
                 name="interaction_channel_fields",
             ),
         ]

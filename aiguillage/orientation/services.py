@@ -24,13 +24,13 @@ from aiguillage.privacy import journal
 from aiguillage.privacy.models.journal import JournalAction
 
 
-def _check_coordinator(*, by: User | None, network: Network) -> None:
+def _check_coordinator(*, actor: User | None, network: Network) -> None:
     """Coordinators edit the charter (None: a command or a migration, not a person)."""
-    if by is None:
+    if actor is None:
         return
     if (
         not Membership.objects.active()
-        .filter(user=by, network=network, role=Role.COORDINATOR)
+        .filter(user=actor, network=network, role=Role.COORDINATOR)
         .exists()
     ):
         raise PermissionDenied("Only a coordinator of the network edits its charter.")
@@ -45,14 +45,14 @@ def _scope(*, site: Site | None, theme: Theme | None, need: Need | None) -> dict
     }
 
 
-def _journal(*, network: Network, by: User | None, obj=None, **details) -> None:
+def _journal(*, network: Network, actor: User | None, obj=None, **details) -> None:
     """A charter change, in the change's transaction (``by`` is a coordinator: checked
     first; None for a command or the demo)."""
     journal.record(
         action=JournalAction.CHARTER_CHANGED,
         network=network,
-        actor=by,
-        actor_role=Role.COORDINATOR if by is not None else "",
+        actor=actor,
+        actor_role=Role.COORDINATOR if actor is not None else "",
         obj=obj,
         details=details,
     )
@@ -112,14 +112,14 @@ def set_rule(
     max_distance_km: int | None = None,
     max_wait_days: int | None = None,
     volunteers_sensitive: bool = False,
-    by: User | None,
+    actor: User | None,
 ) -> CharterRule:
     """Create or replace the rule of ``mode`` for this scope (network, site, theme/need).
 
     A refused mode has no role. ``volunteers_sensitive`` lets volunteers accompany
     needs with financial, health, judicial or identity data (refused by default).
     """
-    _check_coordinator(by=by, network=network)
+    _check_coordinator(actor=actor, network=network)
     _check_mode(mode)
     _check_scope(network=network, site=site, theme=theme, need=need)
     roles = set(roles)
@@ -154,14 +154,14 @@ def set_rule(
         "volunteers_sensitive": volunteers_sensitive,
         "max_distance_km": max_distance_km,
         "max_wait_days": max_wait_days,
-        "updated_by": by,
+        "updated_by": actor,
         **{field: role in roles for role, field in ROLE_FIELDS.items()},
     }
     rule, _created = CharterRule.objects.select_for_update().update_or_create(
         network=network, site=site, theme=theme, need=need, mode=mode, defaults=values
     )
     _journal(
-        network=network, by=by, obj=rule, change="rule_set", mode=mode,
+        network=network, actor=actor, obj=rule, change="rule_set", mode=mode,
         **_scope(site=site, theme=theme, need=need), allowed=allowed, roles=sorted(roles),
         max_distance_km=max_distance_km, max_wait_days=max_wait_days,
         volunteers_sensitive=volunteers_sensitive,
@@ -177,13 +177,13 @@ def reset_rule(
     site: Site | None = None,
     theme: Theme | None = None,
     need: Need | None = None,
-    by: User | None,
+    actor: User | None,
 ) -> bool:
     """Remove the rule of ``mode`` for this scope: the less specific one applies again.
 
     Returns whether there was a rule to remove.
     """
-    _check_coordinator(by=by, network=network)
+    _check_coordinator(actor=actor, network=network)
     _check_mode(mode)
     _check_scope(network=network, site=site, theme=theme, need=need)
     deleted, _per_model = CharterRule.objects.filter(
@@ -191,7 +191,7 @@ def reset_rule(
     ).delete()
     if deleted:
         _journal(
-            network=network, by=by, change="rule_reset", mode=mode,
+            network=network, actor=actor, change="rule_reset", mode=mode,
             **_scope(site=site, theme=theme, need=need),
         )  # fmt: skip
     return deleted > 0
@@ -204,10 +204,10 @@ def set_charter(
     mode_order: Sequence[str],
     max_distance_km: int,
     max_wait_days: int,
-    by: User | None,
+    actor: User | None,
 ) -> Charter:
     """The order in which the desk proposes the modes, and the default conditions."""
-    _check_coordinator(by=by, network=network)
+    _check_coordinator(actor=actor, network=network)
     if sorted(mode_order) != sorted(Mode.values):
         raise ValidationError(
             _("L'ordre de la charte cite chaque mode une fois et une seule."), code="mode_order"
@@ -224,11 +224,11 @@ def set_charter(
             **values,
             "max_distance_km": max_distance_km,
             "max_wait_days": max_wait_days,
-            "updated_by": by,
+            "updated_by": actor,
         },
     )
     _journal(
-        network=network, by=by, obj=charter, change="settings", mode_order=list(mode_order),
+        network=network, actor=actor, obj=charter, change="settings", mode_order=list(mode_order),
         max_distance_km=max_distance_km, max_wait_days=max_wait_days,
     )  # fmt: skip
     return charter

@@ -42,7 +42,7 @@ from aiguillage.core.week_hours import clock, week_hours
 from aiguillage.directory.models import Commune, Structure
 from aiguillage.orientation import wording
 from aiguillage.orientation.engine import TargetKind
-from aiguillage.orientation.facts import Origin
+from aiguillage.orientation.facts import StartingPoint
 
 # The targets a slip can be printed for (the desk's "accompany now" needs none).
 SLIP_KINDS = (
@@ -189,16 +189,16 @@ def _structure_address(structure: Structure) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
-def _origin(site: Site | None, commune: Commune | None) -> Origin | None:
+def _origin(site: Site | None, commune: Commune | None) -> StartingPoint | None:
     if site is not None:
-        return Origin.of_site(site)
+        return StartingPoint.of_site(site)
     if commune is not None and commune.latitude is not None and commune.longitude is not None:
-        return Origin.of_commune(commune)
+        return StartingPoint.of_commune(commune)
     return None
 
 
 def distance_text(
-    origin: Origin | None,
+    origin: StartingPoint | None,
     *,
     latitude: float | None,
     longitude: float | None,
@@ -387,7 +387,10 @@ def _structure_reception(structure: Structure, phone: str, booking_url: str) -> 
 
 
 def _structure(
-    structure_id: int | None, origin: Origin | None, from_commune: bool, at: datetime.datetime
+    structure_id: int | None,
+    origin: StartingPoint | None,
+    from_commune: bool,
+    at: datetime.datetime,
 ) -> _Target:
     structure = Structure.objects.active().filter(pk=structure_id).first()
     if structure is None:
@@ -441,7 +444,7 @@ def _slot(
     network: Network,
     kind: str,
     slot_id: int | None,
-    origin: Origin | None,
+    origin: StartingPoint | None,
     from_commune: bool,
     at: datetime.datetime,
     *,
@@ -534,7 +537,7 @@ def _slot(
 def _workshop(
     network: Network,
     workshop_id: int | None,
-    origin: Origin | None,
+    origin: StartingPoint | None,
     from_commune: bool,
     at: datetime.datetime,
     *,

@@ -96,10 +96,6 @@ def place_reason(place: PlaceFacts, need: NeedFacts) -> str:
     )
 
 
-def support_label(value: str) -> str:
-    return str(Support(value).label)
-
-
 def lack_label(value: str) -> str:
     return str(Lack(value).label)
 

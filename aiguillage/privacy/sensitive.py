@@ -62,7 +62,7 @@ REFUSE: Severity = "refuse"
 WARN: Severity = "warn"
 
 
-class Kind(StrEnum):
+class FindingKind(StrEnum):
     NIR = "nir"
     FISCAL_NUMBER = "fiscal_number"
     IBAN = "iban"
@@ -78,19 +78,19 @@ class Kind(StrEnum):
 
 
 # When two findings overlap, the earlier kind in this order is kept.
-PRIORITY: tuple[Kind, ...] = (
-    Kind.IBAN,
-    Kind.RIB,
-    Kind.NIR,
-    Kind.FISCAL_NUMBER,
-    Kind.CARD_NUMBER,
-    Kind.PASSPORT,
-    Kind.ID_CARD,
-    Kind.PASSWORD,
-    Kind.LOGIN,
-    Kind.EMAIL,
-    Kind.PHONE,
-    Kind.HEALTH,
+PRIORITY: tuple[FindingKind, ...] = (
+    FindingKind.IBAN,
+    FindingKind.RIB,
+    FindingKind.NIR,
+    FindingKind.FISCAL_NUMBER,
+    FindingKind.CARD_NUMBER,
+    FindingKind.PASSPORT,
+    FindingKind.ID_CARD,
+    FindingKind.PASSWORD,
+    FindingKind.LOGIN,
+    FindingKind.EMAIL,
+    FindingKind.PHONE,
+    FindingKind.HEALTH,
 )
 _RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
 
@@ -319,7 +319,7 @@ def _find_nir(candidates: list[_Candidate], contexts: _Contexts) -> Iterator[Fin
         if not in_context and not _nir_layout(cand.cuts, length):
             continue
         if in_context or (length == 15 and nir.is_valid(_nir_text(cand.digits))):
-            yield Finding(Kind.NIR, cand.start, cand.end, REFUSE)
+            yield Finding(FindingKind.NIR, cand.start, cand.end, REFUSE)
 
 
 _FISCAL_CUTS = frozenset({2, 4, 7, 10})
@@ -336,7 +336,7 @@ def _find_fiscal(candidates: list[_Candidate], contexts: _Contexts) -> Iterator[
             continue
         said = contexts.said_to_be(cand.start, _FISCAL_CONTEXT)
         if said or (said is None and nif.is_valid(digits)):
-            yield Finding(Kind.FISCAL_NUMBER, cand.start, cand.end, REFUSE)
+            yield Finding(FindingKind.FISCAL_NUMBER, cand.start, cand.end, REFUSE)
 
 
 def _card_brand(digits: str) -> bool:
@@ -378,7 +378,7 @@ def _find_card(candidates: list[_Candidate], contexts: _Contexts) -> Iterator[Fi
         said = contexts.said_to_be(cand.start, _CARD_CONTEXT)
         branded = said is None and _card_layout(cand.cuts, len(digits)) and _card_brand(digits)
         if (said or branded) and luhn.is_valid(digits):
-            yield Finding(Kind.CARD_NUMBER, cand.start, cand.end, REFUSE)
+            yield Finding(FindingKind.CARD_NUMBER, cand.start, cand.end, REFUSE)
 
 
 # --- IBAN -------------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def _find_iban(text: str) -> Iterator[Finding]:
                 continue  # a prefix that stops inside a word
             value = "".join(c for _, c in chars[:size]).upper()
             if _iban_checksum(value) and stdnum_iban.is_valid(value):
-                yield Finding(Kind.IBAN, match.start(), end, REFUSE)
+                yield Finding(FindingKind.IBAN, match.start(), end, REFUSE)
                 break
 
 
@@ -473,7 +473,7 @@ def _find_rib(text: str, contexts: _Contexts) -> Iterator[Finding]:
         if said is False:
             continue  # « facture », « dossier », « SIRET »… nearer the number
         if said or rib_is_valid(*parts):
-            yield Finding(Kind.RIB, match.start(), match.end(), REFUSE)
+            yield Finding(FindingKind.RIB, match.start(), match.end(), REFUSE)
     tried: set[int] = set()
     for end in contexts.ends(_RIB_CONTEXT):
         window_end = min(len(text), end + _CONTEXT_WINDOW)
@@ -487,7 +487,7 @@ def _find_rib(text: str, contexts: _Contexts) -> Iterator[Finding]:
                 continue
             parts = _rib_parts("".join(char for char in match.group() if char.isalnum()))
             if parts and rib_is_valid(*parts) and contexts.said_to_be(start, _RIB_CONTEXT):
-                yield Finding(Kind.RIB, start, match.end(), REFUSE)
+                yield Finding(FindingKind.RIB, start, match.end(), REFUSE)
 
 
 # --- identity documents -----------------------------------------------------------------
@@ -513,7 +513,7 @@ def _id_shaped(value: str) -> bool:
 
 
 def _find_identity(folded: str) -> Iterator[Finding]:
-    for kind, pattern in ((Kind.PASSPORT, _PASSPORT_RE), (Kind.ID_CARD, _ID_CARD_RE)):
+    for kind, pattern in ((FindingKind.PASSPORT, _PASSPORT_RE), (FindingKind.ID_CARD, _ID_CARD_RE)):
         for match in pattern.finditer(folded):
             if _id_shaped(match["value"]):
                 yield Finding(kind, match.start("value"), match.end("value"), REFUSE)
@@ -673,7 +673,7 @@ _STRONG_LOGIN_KEYS = ("login", "username", "user", "nom d'utilisateur")
 
 
 def _bare_value(
-    text: str, folded: str, start: int, *, kind: Kind, strong_key: bool
+    text: str, folded: str, start: int, *, kind: FindingKind, strong_key: bool
 ) -> tuple[int, int] | None:
     """After a key and no colon: the value, possibly after one or two words naming the
     service (« mdp impots Soleil2024 », « identifiant France Travail 1234567A »)."""
@@ -683,13 +683,13 @@ def _bare_value(
         span = _value_span(text, token.start(), token.end())
         if span is not None:
             value = text[span[0] : span[1]]
-            if kind == Kind.PASSWORD and _looks_secret(value):
+            if kind == FindingKind.PASSWORD and _looks_secret(value):
                 return span
-            if kind == Kind.LOGIN and (_login_shaped(value) or _initial_and_name(value)):
+            if kind == FindingKind.LOGIN and (_login_shaped(value) or _initial_and_name(value)):
                 return span
             first_plain = position == 0 and value.islower() and value.isalpha()
             if (
-                kind == Kind.LOGIN
+                kind == FindingKind.LOGIN
                 and strong_key
                 and first_plain
                 and _plain_word_alone(text, folded, *span)
@@ -708,7 +708,7 @@ def _bare_value(
 
 
 def _find_secrets(text: str, folded: str) -> Iterator[Finding]:
-    for kind, pattern in ((Kind.PASSWORD, _SECRET_RE), (Kind.LOGIN, _LOGIN_RE)):
+    for kind, pattern in ((FindingKind.PASSWORD, _SECRET_RE), (FindingKind.LOGIN, _LOGIN_RE)):
         for match in pattern.finditer(folded):
             qualifier = match["qual"] or ""
             if qualifier and _NOT_A_LOGIN_QUALIFIER.search(qualifier):
@@ -839,7 +839,7 @@ def _find_codes(text: str, folded: str) -> Iterator[Finding]:
                     secret = _typed_secret(value)  # « le code est 4512 »: a door's, maybe
                 span = span if secret else None
         if span is not None:
-            yield Finding(Kind.PASSWORD, span[0], span[1], REFUSE)
+            yield Finding(FindingKind.PASSWORD, span[0], span[1], REFUSE)
 
 
 # --- contact ----------------------------------------------------------------------------
@@ -854,7 +854,7 @@ _MAYBE_PHONE = re.compile(r"(?:\d\D{0,3}){6}")
 
 def _find_email(text: str) -> Iterator[Finding]:
     for match in _EMAIL_RE.finditer(text):
-        yield Finding(Kind.EMAIL, match.start(), match.end(), REFUSE)
+        yield Finding(FindingKind.EMAIL, match.start(), match.end(), REFUSE)
 
 
 def _find_phone(text: str) -> Iterator[Finding]:
@@ -862,7 +862,7 @@ def _find_phone(text: str) -> Iterator[Finding]:
         return
     # A bounded number of tries: a field of digits costs milliseconds, not seconds.
     for start, end in phones.spans_in_text(text, max_tries=_PHONE_TRIES):
-        yield Finding(Kind.PHONE, start, end, REFUSE)
+        yield Finding(FindingKind.PHONE, start, end, REFUSE)
 
 
 # --- health (warning) -------------------------------------------------------------------
@@ -901,7 +901,7 @@ def _find_health(folded: str) -> Iterator[Finding]:
     for match in _HEALTH_RE.finditer(folded):
         if any(start <= match.start() < end for start, end in names):
             continue
-        yield Finding(Kind.HEALTH, match.start(), match.end(), WARN)
+        yield Finding(FindingKind.HEALTH, match.start(), match.end(), WARN)
 
 
 # --- merging ----------------------------------------------------------------------------
@@ -915,7 +915,7 @@ def _merge(findings: list[Finding]) -> list[Finding]:
     kept: list[Finding] = []
     starts: list[int] = []
     ends: list[int] = []
-    for finding in sorted(findings, key=lambda f: (_RANK[Kind(f.kind)], f.start, -f.end)):
+    for finding in sorted(findings, key=lambda f: (_RANK[FindingKind(f.kind)], f.start, -f.end)):
         first = bisect.bisect_right(ends, finding.start)
         last = bisect.bisect_left(starts, finding.end)
         overlapping = kept[first:last]

@@ -26,22 +26,22 @@ from django.utils.deconstruct import deconstructible
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from aiguillage.privacy.sensitive import Finding, Kind, refusals, scan, warnings
+from aiguillage.privacy.sensitive import Finding, FindingKind, refusals, scan, warnings
 
 # What was found, as the message names it.
 KIND_LABELS: Mapping[str, Any] = {
-    Kind.NIR: _("un numéro de sécurité sociale"),
-    Kind.FISCAL_NUMBER: _("un numéro fiscal"),
-    Kind.IBAN: _("un IBAN (coordonnées bancaires)"),
-    Kind.RIB: _("un RIB (coordonnées bancaires)"),
-    Kind.CARD_NUMBER: _("un numéro de carte bancaire"),
-    Kind.PASSPORT: _("un numéro de passeport"),
-    Kind.ID_CARD: _("un numéro de pièce d'identité ou de titre de séjour"),
-    Kind.PASSWORD: _("un mot de passe ou un code secret"),
-    Kind.LOGIN: _("un identifiant de connexion"),
-    Kind.EMAIL: _("une adresse e-mail"),
-    Kind.PHONE: _("un numéro de téléphone"),
-    Kind.HEALTH: _("une information de santé"),
+    FindingKind.NIR: _("un numéro de sécurité sociale"),
+    FindingKind.FISCAL_NUMBER: _("un numéro fiscal"),
+    FindingKind.IBAN: _("un IBAN (coordonnées bancaires)"),
+    FindingKind.RIB: _("un RIB (coordonnées bancaires)"),
+    FindingKind.CARD_NUMBER: _("un numéro de carte bancaire"),
+    FindingKind.PASSPORT: _("un numéro de passeport"),
+    FindingKind.ID_CARD: _("un numéro de pièce d'identité ou de titre de séjour"),
+    FindingKind.PASSWORD: _("un mot de passe ou un code secret"),
+    FindingKind.LOGIN: _("un identifiant de connexion"),
+    FindingKind.EMAIL: _("une adresse e-mail"),
+    FindingKind.PHONE: _("un numéro de téléphone"),
+    FindingKind.HEALTH: _("une information de santé"),
 }
 
 _IDENTIFIER_MESSAGE = _(
@@ -49,26 +49,26 @@ _IDENTIFIER_MESSAGE = _(
     "sensibles, RGPD). Retirez-le ; la personne garde ses documents et ses numéros."
 )
 MESSAGES: Mapping[str, Any] = {
-    Kind.NIR: _IDENTIFIER_MESSAGE,
-    Kind.FISCAL_NUMBER: _IDENTIFIER_MESSAGE,
-    Kind.IBAN: _IDENTIFIER_MESSAGE,
-    Kind.RIB: _IDENTIFIER_MESSAGE,
-    Kind.CARD_NUMBER: _IDENTIFIER_MESSAGE,
-    Kind.PASSPORT: _IDENTIFIER_MESSAGE,
-    Kind.ID_CARD: _IDENTIFIER_MESSAGE,
-    Kind.PASSWORD: _(
+    FindingKind.NIR: _IDENTIFIER_MESSAGE,
+    FindingKind.FISCAL_NUMBER: _IDENTIFIER_MESSAGE,
+    FindingKind.IBAN: _IDENTIFIER_MESSAGE,
+    FindingKind.RIB: _IDENTIFIER_MESSAGE,
+    FindingKind.CARD_NUMBER: _IDENTIFIER_MESSAGE,
+    FindingKind.PASSPORT: _IDENTIFIER_MESSAGE,
+    FindingKind.ID_CARD: _IDENTIFIER_MESSAGE,
+    FindingKind.PASSWORD: _(
         "Ce texte semble contenir %(what)s : un mot de passe ne s'écrit jamais, ni ici ni "
         "sur papier. La personne le garde pour elle ; retirez-le."
     ),
-    Kind.LOGIN: _(
+    FindingKind.LOGIN: _(
         "Ce texte semble contenir %(what)s : les accès d'une personne à ses comptes ne "
         "s'enregistrent pas ici (données sensibles, RGPD). Retirez-le."
     ),
-    Kind.EMAIL: _(
+    FindingKind.EMAIL: _(
         "Ce texte semble contenir %(what)s : ce champ ne doit pas contenir de coordonnées "
         "(RGPD, minimisation des données). Retirez-la."
     ),
-    Kind.PHONE: _(
+    FindingKind.PHONE: _(
         "Ce texte semble contenir %(what)s : ce champ ne doit pas contenir de coordonnées "
         "(RGPD, minimisation des données). Retirez-le."
     ),

@@ -145,8 +145,8 @@ class TestBookSlot:
     def test_cancelling_frees_the_seat_once(self):
         slot = first_slot()
         appointment = book_slot(slot=slot, visitor=person(), need=None, channel="desk", now=NOW)
-        cancel_appointment(appointment=appointment, by="visitor", now=NOW)
-        cancel_appointment(appointment=appointment, by="visitor", now=NOW)
+        cancel_appointment(appointment=appointment, cancelled_by="visitor", now=NOW)
+        cancel_appointment(appointment=appointment, cancelled_by="visitor", now=NOW)
         slot.refresh_from_db()
         assert slot.booked == 0
         appointment.refresh_from_db()
@@ -162,7 +162,7 @@ class TestBookSlot:
             == "attended"
         )
         gone = book_slot(slot=slot, visitor=person(2), need=None, channel="desk", now=NOW)
-        cancel_appointment(appointment=gone, by="staff", now=NOW)
+        cancel_appointment(appointment=gone, cancelled_by="staff", now=NOW)
         with pytest.raises(SlotUnavailable):
             record_attendance(appointment=gone, attended=False, now=slot.starts_at)
 
@@ -195,7 +195,7 @@ class TestRegister:
         seated = register(workshop=workshop, visitor=person(0), channel="desk", now=NOW)
         first = register(workshop=workshop, visitor=person(1), channel="desk", now=NOW)
         register(workshop=workshop, visitor=person(2), channel="desk", now=NOW)
-        promoted = cancel_registration(registration=seated, by="visitor", now=NOW)
+        promoted = cancel_registration(registration=seated, cancelled_by="visitor", now=NOW)
         assert promoted.pk == first.pk
         first.refresh_from_db()
         assert (first.status, first.promoted_at) == (RegistrationStatus.CONFIRMED, NOW)
@@ -206,14 +206,14 @@ class TestRegister:
         workshop = WorkshopFactory(capacity=1, waitlist_capacity=3)
         register(workshop=workshop, visitor=person(0), channel="desk", now=NOW)
         waiting = register(workshop=workshop, visitor=person(1), channel="desk", now=NOW)
-        assert cancel_registration(registration=waiting, by="visitor", now=NOW) is None
+        assert cancel_registration(registration=waiting, cancelled_by="visitor", now=NOW) is None
         workshop.refresh_from_db()
         assert (workshop.confirmed, workshop.waitlisted) == (1, 0)
 
     def test_a_seat_freed_with_nobody_waiting_is_given_back(self):
         workshop = WorkshopFactory(capacity=2)
         seated = register(workshop=workshop, visitor=person(0), channel="desk", now=NOW)
-        assert cancel_registration(registration=seated, by="staff", now=NOW) is None
+        assert cancel_registration(registration=seated, cancelled_by="staff", now=NOW) is None
         workshop.refresh_from_db()
         assert workshop.confirmed == 0
 

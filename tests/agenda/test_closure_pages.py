@@ -93,7 +93,7 @@ def test_the_portal_and_the_site_feed_say_the_site_is_closed(client, booked):
         starts_on=day,
         ends_on=day + datetime.timedelta(days=2),
         reason="travaux",
-        by=None,
+        actor=None,
         now=timezone.now(),
     )
     network, site = permanence.network, permanence.site

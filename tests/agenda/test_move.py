@@ -81,7 +81,7 @@ def test_a_staff_move_records_who_did_it():
     old_slot, new_slot, *_ = slots_of(seats_per_slot=1)
     staff = UserFactory()
     old = booked(old_slot)
-    moved = move_appointment(appointment=old, slot=new_slot, channel="desk", now=NOW, by=staff)
+    moved = move_appointment(appointment=old, slot=new_slot, channel="desk", now=NOW, actor=staff)
     old.refresh_from_db()
     assert old.cancelled_by == "staff"
     assert (moved.booked_by, moved.channel) == (staff, "desk")
@@ -129,7 +129,7 @@ def test_the_same_person_already_on_the_new_slot_is_told_so():
 def test_a_cancelled_or_past_appointment_cannot_be_moved():
     first, second, third, *_ = slots_of(seats_per_slot=2)
     gone = booked(first, 1)
-    cancel_appointment(appointment=gone, by="visitor", now=NOW)
+    cancel_appointment(appointment=gone, cancelled_by="visitor", now=NOW)
     with pytest.raises(SlotUnavailable):
         move_appointment(appointment=gone, slot=second, channel="online", now=NOW)
     past = booked(first, 2)

@@ -156,7 +156,9 @@ def test_waitlisted_person_is_told_their_position_then_promoted(
     assert told.attachments == []  # no date to put in a calendar yet
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = cancel_registration(registration=first, by=CancelledBy.VISITOR, now=NOW)
+        promoted = cancel_registration(
+            registration=first, cancelled_by=CancelledBy.VISITOR, now=NOW
+        )
         notify.registration_cancelled(first)
         notify.registration_promoted(promoted)
     by_recipient = {m.to[0]: m for m in mail.outbox}
@@ -186,7 +188,7 @@ def test_network_can_word_its_own_messages(settings, tmp_path, django_capture_on
 
 def test_purged_booking_is_not_told(django_capture_on_commit_callbacks):
     appointment = booked(Visitor(first_name="Rose", email="rose@exemple.fr"))
-    cancel_appointment(appointment=appointment, by=CancelledBy.STAFF, now=NOW)
+    cancel_appointment(appointment=appointment, cancelled_by=CancelledBy.STAFF, now=NOW)
     type(appointment).objects.filter(pk=appointment.pk).update(purged_at=NOW)
     with django_capture_on_commit_callbacks(execute=True):
         notify.appointment_cancelled(appointment)

@@ -170,7 +170,7 @@ class TestClosures:
                 starts_on=day,
                 ends_on=day,
                 reason="inventaire",
-                by=None,
+                actor=None,
                 now=now,
             )
         assert declared.closure.pk
@@ -214,7 +214,7 @@ class TestClosures:
                 starts_on=day,
                 ends_on=day,
                 reason="",
-                by=None,
+                actor=None,
                 now=now,
             )
         assert not Closure.objects.exists()

@@ -66,7 +66,7 @@ def test_reminder_goes_48_hours_before_and_only_once(django_capture_on_commit_ca
 def test_no_reminder_without_consent_or_after_cancelling(django_capture_on_commit_callbacks):
     book(1, consent=False)
     cancelled = book(2)
-    cancel_appointment(appointment=cancelled, by=CancelledBy.VISITOR, now=BOOKED_AT)
+    cancel_appointment(appointment=cancelled, cancelled_by=CancelledBy.VISITOR, now=BOOKED_AT)
     due = SLOT_START - datetime.timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert schedule_due_reminders(now=due).appointments == 0

@@ -27,7 +27,7 @@ from aiguillage.agenda.services.appointments import (
 from aiguillage.agenda.services.errors import BookingPast, ClosedToThisChannel, SlotUnavailable
 from aiguillage.agenda.services.workshops import cancel_registration, register
 from aiguillage.catalog.models import Need
-from aiguillage.orientation.facts import Origin, gather
+from aiguillage.orientation.facts import StartingPoint, gather
 from aiguillage.orientation.situation import Situation
 from aiguillage.public.selectors import next_free_slots
 from tests.agenda.factories import UpcomingPermanenceFactory, WorkshopFactory
@@ -90,7 +90,7 @@ class TestOnlineCutoff:
                 network=network,
                 need=need,
                 situation=Situation(),
-                origin=Origin.of_site(slot.site),
+                origin=StartingPoint.of_site(slot.site),
                 at=now,
                 public=True,
             )
@@ -128,10 +128,10 @@ class TestCancelAndMove:
         assert rules.may_cancel(appointment, now=before)
         assert rules.may_move(appointment, now=before)
         assert not rules.may_cancel(appointment, now=slot.starts_at)
-        assert not rules.may_cancel(appointment, now=slot.starts_at, by=CancelledBy.STAFF)
+        assert not rules.may_cancel(appointment, now=slot.starts_at, cancelled_by=CancelledBy.STAFF)
         assert not rules.may_move(appointment, now=slot.starts_at)
         with pytest.raises(BookingPast):
-            cancel_appointment(appointment=appointment, by="visitor", now=slot.starts_at)
+            cancel_appointment(appointment=appointment, cancelled_by="visitor", now=slot.starts_at)
         appointment.refresh_from_db()
         assert appointment.status == AppointmentStatus.BOOKED
 
@@ -156,10 +156,14 @@ class TestCancelAndMove:
         appointment = book_slot(
             slot=slot, visitor=visitor(), need=None, channel="desk", now=at_cutoff(slot)
         )
-        first = cancel_appointment(appointment=appointment, by="visitor", now=at_cutoff(slot))
+        first = cancel_appointment(
+            appointment=appointment, cancelled_by="visitor", now=at_cutoff(slot)
+        )
         assert first.cancelled_now
         assert rules.cancel_refusal(first, now=slot.starts_at) is None  # harmless, even late
-        again = cancel_appointment(appointment=appointment, by="visitor", now=slot.starts_at)
+        again = cancel_appointment(
+            appointment=appointment, cancelled_by="visitor", now=slot.starts_at
+        )
         assert not again.cancelled_now
 
     def test_a_registration_online_until_the_workshop_starts_by_staff_while_a_session_is_left(
@@ -174,10 +178,10 @@ class TestCancelAndMove:
         assert not rules.may_cancel(registration, now=first)
         assert isinstance(rules.cancel_refusal(registration, now=first), BookingPast)
         between = first + 24 * HOUR
-        assert rules.may_cancel(registration, now=between, by=CancelledBy.STAFF)
+        assert rules.may_cancel(registration, now=between, cancelled_by=CancelledBy.STAFF)
         assert rules.holds_a_seat_to_come(registration, now=between)
         last = first + 7 * 24 * HOUR
-        assert not rules.may_cancel(registration, now=last, by=CancelledBy.STAFF)
+        assert not rules.may_cancel(registration, now=last, cancelled_by=CancelledBy.STAFF)
         assert not rules.holds_a_seat_to_come(registration, now=last)
 
 
@@ -205,7 +209,7 @@ class TestWaitingList:
         ]
         assert rules.waiting_position(seated) is None
         assert [rules.waiting_position(r) for r in waiting] == [1, 2, 3]
-        promoted = cancel_registration(registration=seated, by="staff", now=now)
+        promoted = cancel_registration(registration=seated, cancelled_by="staff", now=now)
         assert promoted.pk == waiting[0].pk  # the first waiting gets the seat
         for registration in waiting:
             registration.refresh_from_db()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aiguillage.agenda.contact import Visitor
-from aiguillage.agenda.messages import Kind, compose
+from aiguillage.agenda.messages import MessageKind, compose
 from aiguillage.agenda.models import Appointment, Permanence
 from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.directory.models import Partnership
@@ -57,7 +57,7 @@ def test_a_message_about_an_old_title_with_a_line_break_is_still_sent():
         channel="desk",
         now=slot.starts_at.replace(year=slot.starts_at.year - 1),
     )
-    message = compose(Kind.APPOINTMENT_BOOKED, Appointment.objects.get(pk=appointment.pk))
+    message = compose(MessageKind.APPOINTMENT_BOOKED, Appointment.objects.get(pk=appointment.pk))
     assert "\n" not in message.subject and "Impôts à Lodève" in message.subject
     assert b"SUMMARY:Imp" in message.ics and b"SUMMARY:Imp\xc3\xb4ts\n" not in message.ics
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.links import manage_path
-from aiguillage.agenda.messages import Kind, compose
+from aiguillage.agenda.messages import MessageKind, compose
 from aiguillage.agenda.models import Channel
 from aiguillage.agenda.services.appointments import book_slot, move_appointment
 from aiguillage.agenda.services.permanences import materialise
@@ -58,7 +58,9 @@ def assert_one_segment(text: str) -> None:
     assert "·" not in text
 
 
-@pytest.mark.parametrize("kind", sorted(Kind.FOR_APPOINTMENTS - {Kind.APPOINTMENT_MOVED}))
+@pytest.mark.parametrize(
+    "kind", sorted(MessageKind.FOR_APPOINTMENTS - {MessageKind.APPOINTMENT_MOVED})
+)
 def test_every_appointment_message(site, kind):
     appointment, _later = appointment_in(site)
     message = compose(kind, appointment)
@@ -70,14 +72,14 @@ def test_a_moved_appointment_and_its_short_link(site, client):
     moved = move_appointment(
         appointment=appointment, slot=later, channel=Channel.ONLINE, now=timezone.now()
     )
-    message = compose(Kind.APPOINTMENT_MOVED, moved, previous=appointment)
+    message = compose(MessageKind.APPOINTMENT_MOVED, moved, previous=appointment)
     assert_one_segment(message.sms)
     link = re.search(r"https://[^ ]+(/g/\S+/)", message.sms).group(1)
     assert Client().get(link)["Location"] == manage_path(moved)
     assert client.get("/g/a1.not-its-key0/").status_code == 404
 
 
-@pytest.mark.parametrize("kind", sorted(Kind.FOR_REGISTRATIONS))
+@pytest.mark.parametrize("kind", sorted(MessageKind.FOR_REGISTRATIONS))
 @pytest.mark.parametrize("waitlisted", [False, True])
 def test_every_registration_message(site, kind, waitlisted):
     workshop = WorkshopFactory(

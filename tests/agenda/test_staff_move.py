@@ -99,7 +99,9 @@ def test_a_cancelled_booking_cannot_move(desk, permanence):
     from aiguillage.agenda.services.appointments import cancel_appointment
 
     appointment = booked(permanence.slots.order_by("starts_at").first())
-    cancel_appointment(appointment=appointment, by=CancelledBy.VISITOR, now=timezone.now())
+    cancel_appointment(
+        appointment=appointment, cancelled_by=CancelledBy.VISITOR, now=timezone.now()
+    )
     response = desk.get(move_url(appointment))
     assert response.status_code == 302
     assert response["Location"].endswith(f"/rendez-vous/{appointment.pk}/")

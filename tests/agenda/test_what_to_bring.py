@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aiguillage.agenda.contact import Visitor
-from aiguillage.agenda.messages import Kind, compose
+from aiguillage.agenda.messages import MessageKind, compose
 from aiguillage.agenda.services.workshops import register
 from tests.agenda.factories import UpcomingWorkshopFactory
 
@@ -22,7 +22,7 @@ def test_the_public_page_and_the_confirmation_say_what_to_bring(client):
         channel="online",
         now=timezone.now(),
     )
-    message = compose(Kind.REGISTRATION_MADE, registration)
+    message = compose(MessageKind.REGISTRATION_MADE, registration)
     assert "À apporter : Votre téléphone, chargé" in message.body
 
 

@@ -40,7 +40,7 @@ def test_who_came_to_each_session(client, time_machine):
     record_session_attendance(
         session=session, present={people["Bea"].pk, people["Marc"].pk}, now=timezone.now()
     )
-    cancel_registration(registration=people["Marc"], by="staff", now=timezone.now())
+    cancel_registration(registration=people["Marc"], cancelled_by="staff", now=timezone.now())
     # Marc left the cycle after the first session: Wassim took his seat, never marked.
     member = MembershipFactory(network=workshop.network, volunteer=True)
     client.force_login(member.user)

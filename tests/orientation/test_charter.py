@@ -114,7 +114,7 @@ def test_the_charter_sets_the_order_and_the_default_conditions(network, coordina
         mode_order=["accompany", "orient", "train", "partner_on_site", "act_for"],
         max_distance_km=30,
         max_wait_days=5,
-        by=coordinator,
+        actor=coordinator,
     )
     decisions = decide(network=network, need=computer, day=TODAY)
     assert [d.mode for d in decisions] == [
@@ -133,7 +133,7 @@ def test_a_rule_condition_overrides_the_charter_default(network, coordinator, co
         theme=computer.theme,
         max_distance_km=40,
         max_wait_days=0,
-        by=coordinator,
+        actor=coordinator,
     )
     conditions = by_mode(decide(network=network, need=computer, day=TODAY))["accompany"].conditions
     assert (conditions.max_distance_km, conditions.max_wait_days) == (40, 0)
@@ -157,7 +157,7 @@ def scope(level, site, need_):
 def test_each_level_overrides_the_default(level, network, coordinator, computer):
     site = SiteFactory(network=network)
     services.set_rule(
-        network=network, mode=Mode.TRAIN, allowed=False, roles=[], by=coordinator,
+        network=network, mode=Mode.TRAIN, allowed=False, roles=[], actor=coordinator,
         **scope(level, site, computer),
     )  # fmt: skip
     train = by_mode(decide(network=network, need=computer, site=site, day=TODAY))["train"]
@@ -177,7 +177,7 @@ def test_the_most_specific_rule_wins(position, network, coordinator, computer):
         allowed = index % 2 == 1
         services.set_rule(
             network=network, mode=Mode.ORIENT, allowed=allowed,
-            roles=[Role.LIBRARIAN] if allowed else [], by=coordinator,
+            roles=[Role.LIBRARIAN] if allowed else [], actor=coordinator,
             **scope(level, site, computer),
         )  # fmt: skip
     orient = by_mode(decide(network=network, need=computer, site=site, day=TODAY))["orient"]
@@ -188,7 +188,7 @@ def test_the_most_specific_rule_wins(position, network, coordinator, computer):
 def test_a_theme_rule_does_not_apply_to_another_theme(network, coordinator, computer, taxes):
     services.set_rule(
         network=network, mode=Mode.ORIENT, allowed=False, roles=[], theme=taxes.theme,
-        by=coordinator,
+        actor=coordinator,
     )  # fmt: skip
     assert not by_mode(decide(network=network, need=taxes, day=TODAY))["orient"].allowed
     assert by_mode(decide(network=network, need=computer, day=TODAY))["orient"].allowed
@@ -197,7 +197,7 @@ def test_a_theme_rule_does_not_apply_to_another_theme(network, coordinator, comp
 def test_roles_of_a_rule_decide_for_the_member_at_the_desk(network, coordinator, computer):
     services.set_rule(
         network=network, mode=Mode.TRAIN, allowed=True, roles=[Role.DIGITAL_MEDIATOR],
-        by=coordinator,
+        actor=coordinator,
     )  # fmt: skip
     librarian = MembershipFactory(network=network)
     mediator = MembershipFactory(network=network, mediator=True)
@@ -211,22 +211,22 @@ def test_roles_of_a_rule_decide_for_the_member_at_the_desk(network, coordinator,
 
 def test_reset_brings_back_the_less_specific_rule(network, coordinator, computer):
     site = SiteFactory(network=network)
-    services.set_rule(network=network, mode=Mode.ORIENT, allowed=False, roles=[], by=coordinator)
+    services.set_rule(network=network, mode=Mode.ORIENT, allowed=False, roles=[], actor=coordinator)
     services.set_rule(
         network=network, mode=Mode.ORIENT, allowed=True, roles=[Role.LIBRARIAN], site=site,
-        by=coordinator,
+        actor=coordinator,
     )  # fmt: skip
     assert by_mode(decide(network=network, need=computer, site=site, day=TODAY))["orient"].allowed
-    assert services.reset_rule(network=network, mode=Mode.ORIENT, site=site, by=coordinator)
+    assert services.reset_rule(network=network, mode=Mode.ORIENT, site=site, actor=coordinator)
     orient = by_mode(decide(network=network, need=computer, site=site, day=TODAY))["orient"]
     assert (orient.allowed, orient.source) == (False, "network")
-    assert not services.reset_rule(network=network, mode=Mode.ORIENT, site=site, by=coordinator)
+    assert not services.reset_rule(network=network, mode=Mode.ORIENT, site=site, actor=coordinator)
 
 
 def test_set_rule_replaces_the_rule_of_the_same_scope(network, coordinator, computer):
-    services.set_rule(network=network, mode=Mode.ORIENT, allowed=False, roles=[], by=coordinator)
+    services.set_rule(network=network, mode=Mode.ORIENT, allowed=False, roles=[], actor=coordinator)
     services.set_rule(
-        network=network, mode=Mode.ORIENT, allowed=True, roles=[Role.VOLUNTEER], by=coordinator
+        network=network, mode=Mode.ORIENT, allowed=True, roles=[Role.VOLUNTEER], actor=coordinator
     )
     rule = CharterRule.objects.get()
     assert rule.allowed and rule.roles == {Role.VOLUNTEER}
@@ -299,7 +299,7 @@ def test_a_habilitation_in_another_network_does_not_count(network, taxes):
 def test_act_for_refused_when_the_charter_refuses_it(network, coordinator, taxes):
     mediator = habilitated(network, "argent-impots")
     services.set_rule(
-        network=network, mode=Mode.ACT_FOR, allowed=False, roles=[], need=taxes, by=coordinator
+        network=network, mode=Mode.ACT_FOR, allowed=False, roles=[], need=taxes, actor=coordinator
     )
     act_for = by_mode(decide(network=network, need=taxes, membership=mediator, day=TODAY))[
         "act_for"
@@ -313,7 +313,7 @@ def test_act_for_only_for_the_roles_of_the_rule(network, coordinator, taxes):
     librarian = habilitated(network, "argent-impots", role=Role.LIBRARIAN)
     services.set_rule(
         network=network, mode=Mode.ACT_FOR, allowed=True, roles=[Role.DIGITAL_MEDIATOR],
-        by=coordinator,
+        actor=coordinator,
     )  # fmt: skip
     assert not by_mode(decide(network=network, need=taxes, membership=librarian, day=TODAY))[
         "act_for"
@@ -338,7 +338,7 @@ def test_no_override_lets_volunteers_act_for(network, coordinator, taxes):
     with pytest.raises(ValidationError) as error:
         services.set_rule(
             network=network, mode=Mode.ACT_FOR, allowed=True, roles=[Role.VOLUNTEER],
-            by=coordinator,
+            actor=coordinator,
         )  # fmt: skip
     assert error.value.messages == ["Les bénévoles ne font jamais à la place des personnes."]
     assert not CharterRule.objects.exists()
@@ -389,7 +389,7 @@ def test_a_rule_may_let_volunteers_accompany_sensitive_needs(network, coordinato
     services.set_rule(
         network=network, mode=Mode.ACCOMPANY, allowed=True,
         roles=[Role.LIBRARIAN, Role.VOLUNTEER], theme=taxes.theme, volunteers_sensitive=True,
-        by=coordinator,
+        actor=coordinator,
     )  # fmt: skip
     accompany = by_mode(decide(network=network, need=taxes, membership=volunteer, day=TODAY))[
         "accompany"
@@ -410,7 +410,7 @@ def test_naming_volunteers_without_the_flag_keeps_the_sensitive_default(
     volunteer = MembershipFactory(network=network, volunteer=True)
     services.set_rule(
         network=network, mode=Mode.ACCOMPANY, allowed=True, roles=[Role.VOLUNTEER],
-        by=coordinator,
+        actor=coordinator,
     )  # fmt: skip
     assert not by_mode(decide(network=network, need=taxes, membership=volunteer, day=TODAY))[
         "accompany"
@@ -425,7 +425,7 @@ def test_set_rule_refuses_a_site_of_another_network(network, coordinator, comput
     with pytest.raises(ValidationError) as error:
         services.set_rule(
             network=network, mode=Mode.ORIENT, allowed=False, roles=[], site=foreign,
-            by=coordinator,
+            actor=coordinator,
         )  # fmt: skip
     assert error.value.messages == ["Ce site n'appartient pas à ce réseau."]
 
@@ -434,7 +434,7 @@ def test_set_rule_refuses_a_theme_and_a_need_together(network, coordinator, comp
     with pytest.raises(ValidationError) as error:
         services.set_rule(
             network=network, mode=Mode.ORIENT, allowed=False, roles=[], theme=computer.theme,
-            need=computer, by=coordinator,
+            need=computer, actor=coordinator,
         )  # fmt: skip
     assert error.value.messages == ["Une règle vise un thème ou un besoin, pas les deux."]
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -468,7 +468,7 @@ def test_set_rule_refuses_a_theme_and_a_need_together(network, coordinator, comp
 )
 def test_set_rule_explains_what_it_refuses(kwargs, message, network, coordinator):
     arguments = {"network": network, "mode": Mode.ORIENT, "allowed": True,
-                 "roles": [Role.LIBRARIAN], "by": coordinator} | kwargs  # fmt: skip
+                 "roles": [Role.LIBRARIAN], "actor": coordinator} | kwargs  # fmt: skip
     with pytest.raises(ValidationError) as error:
         services.set_rule(**arguments)
     assert error.value.messages == [message]
@@ -477,7 +477,7 @@ def test_set_rule_explains_what_it_refuses(kwargs, message, network, coordinator
 
 def test_a_refused_mode_stores_no_role(network, coordinator):
     rule = services.set_rule(
-        network=network, mode=Mode.TRAIN, allowed=False, roles=[Role.LIBRARIAN], by=coordinator
+        network=network, mode=Mode.TRAIN, allowed=False, roles=[Role.LIBRARIAN], actor=coordinator
     )
     assert rule.roles == frozenset()
 
@@ -487,9 +487,11 @@ def test_only_a_coordinator_of_the_network_edits_the_charter(network):
     other_coordinator = MembershipFactory(coordinator=True).user
     for user in (librarian, other_coordinator):
         with pytest.raises(PermissionDenied):
-            services.set_rule(network=network, mode=Mode.ORIENT, allowed=False, roles=[], by=user)
+            services.set_rule(
+                network=network, mode=Mode.ORIENT, allowed=False, roles=[], actor=user
+            )
         with pytest.raises(PermissionDenied):
-            services.reset_rule(network=network, mode=Mode.ORIENT, by=user)
+            services.reset_rule(network=network, mode=Mode.ORIENT, actor=user)
     assert not CharterRule.objects.exists()
 
 
@@ -497,7 +499,7 @@ def test_set_charter_refuses_an_order_missing_a_mode(network, coordinator):
     with pytest.raises(ValidationError) as error:
         services.set_charter(
             network=network, mode_order=["orient", "orient", "train", "accompany", "act_for"],
-            max_distance_km=15, max_wait_days=10, by=coordinator,
+            max_distance_km=15, max_wait_days=10, actor=coordinator,
         )  # fmt: skip
     assert error.value.messages == ["L'ordre de la charte cite chaque mode une fois et une seule."]
 
@@ -522,11 +524,11 @@ def test_another_networks_rules_never_apply(network, computer):
     for mode in Mode.values:
         services.set_rule(
             network=other, mode=mode, allowed=False, roles=[], need=computer,
-            by=other_coordinator,
+            actor=other_coordinator,
         )  # fmt: skip
     services.set_charter(
         network=other, mode_order=list(reversed(Mode.values)), max_distance_km=1,
-        max_wait_days=0, by=other_coordinator,
+        max_wait_days=0, actor=other_coordinator,
     )  # fmt: skip
     decisions = decide(network=network, need=computer, day=TODAY)
     assert all(d.source == "default" for d in decisions)
@@ -550,7 +552,7 @@ def test_decide_takes_three_queries_whatever_the_rules(
         for mode in (Mode.ORIENT, Mode.TRAIN, Mode.ACCOMPANY):
             services.set_rule(
                 network=network, mode=mode, allowed=True, roles=[Role.DIGITAL_MEDIATOR],
-                by=coordinator, **scope(level, site, taxes),
+                actor=coordinator, **scope(level, site, taxes),
             )  # fmt: skip
     taxes = need("declarer-ses-revenus")
     # charter row, rules in scope, who may act for

@@ -88,7 +88,7 @@ def test_every_member_reads_the_charter_only_coordinators_see_the_controls(
     client, network, site, role
 ):
     member = MembershipFactory(network=network, **ROLE_TRAITS[role])
-    set_rule(network=network, mode=Mode.TRAIN, allowed=False, roles=[], site=site, by=None)
+    set_rule(network=network, mode=Mode.TRAIN, allowed=False, roles=[], site=site, actor=None)
     client.force_login(member.user)
     response = client.get(url(network))
     assert response.status_code == 200
@@ -140,7 +140,7 @@ def test_another_networks_coordinator_gets_404(client, coordinator, site):
     client.force_login(stranger.user)
     network = coordinator.network
     assert client.get(url(network)).status_code == 404
-    rule = set_rule(network=network, mode=Mode.TRAIN, allowed=False, roles=[], by=None)
+    rule = set_rule(network=network, mode=Mode.TRAIN, allowed=False, roles=[], actor=None)
     posts = {
         "charter_rule_set": rule_post(mode=Mode.TRAIN, allowed="no"),
         "charter_rule_reset": {"rule": rule.pk},
@@ -154,7 +154,7 @@ def test_another_networks_coordinator_gets_404(client, coordinator, site):
 
 def test_a_coordinator_cannot_reset_another_networks_rule(client, coordinator):
     other = NetworkFactory()
-    foreign = set_rule(network=other, mode=Mode.TRAIN, allowed=False, roles=[], by=None)
+    foreign = set_rule(network=other, mode=Mode.TRAIN, allowed=False, roles=[], actor=None)
     client.force_login(coordinator.user)
     response = client.post(url(coordinator.network, "charter_rule_reset"), {"rule": foreign.pk})
     assert response.status_code == 302
@@ -168,7 +168,7 @@ def test_a_coordinator_cannot_reset_another_networks_rule(client, coordinator):
 @pytest.mark.parametrize("role", [role for role in ROLE_TRAITS if role != Role.COORDINATOR])
 def test_only_coordinators_post(client, network, site, role):
     member = MembershipFactory(network=network, **ROLE_TRAITS[role])
-    rule = set_rule(network=network, mode=Mode.TRAIN, allowed=False, roles=[], by=None)
+    rule = set_rule(network=network, mode=Mode.TRAIN, allowed=False, roles=[], actor=None)
     client.force_login(member.user)
     posts = {
         "charter_rule_set": rule_post(mode=Mode.ORIENT, allowed="no"),
@@ -276,7 +276,7 @@ def test_reset_brings_the_matrix_back(client, coordinator, taxes_theme):
     network = coordinator.network
     rule = set_rule(
         network=network, mode=Mode.ORIENT, allowed=False, roles=[], theme=taxes_theme,
-        by=coordinator.user,
+        actor=coordinator.user,
     )  # fmt: skip
     client.force_login(coordinator.user)
     assert not matrix(client.get(url(network)))[(TAXES, "orient")].allowed
@@ -314,7 +314,7 @@ def test_modifier_fills_the_form_with_the_rule(client, coordinator, site, taxes_
     rule = set_rule(
         network=coordinator.network, mode=Mode.ACCOMPANY, allowed=True,
         roles=[Role.LIBRARIAN], site=site, theme=taxes_theme, max_distance_km=40,
-        by=coordinator.user,
+        actor=coordinator.user,
     )  # fmt: skip
     client.force_login(coordinator.user)
     response = client.get(f"{url(coordinator.network)}?regle={rule.pk}")
@@ -485,9 +485,9 @@ def test_the_page_takes_a_bounded_number_of_queries(
     for index, need in enumerate(needs):
         for mode in (Mode.ORIENT, Mode.TRAIN):
             set_rule(network=network, mode=mode, allowed=False, roles=[],
-                     site=sites[index % len(sites)], need=need, by=None)  # fmt: skip
+                     site=sites[index % len(sites)], need=need, actor=None)  # fmt: skip
     set_rule(network=network, mode=Mode.ACCOMPANY, allowed=False, roles=[], theme=taxes_theme,
-             by=None)  # fmt: skip
+             actor=None)  # fmt: skip
     # Session, user, network, membership; the charter, rules, sites, examples; 4 needs x
     # 3 queries of decide(); the form's needs, sites and themes; the session's update.
     with django_assert_max_num_queries(len(empty)):

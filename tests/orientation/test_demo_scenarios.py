@@ -20,7 +20,7 @@ from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network, Site
 from aiguillage.demo import data
 from aiguillage.demo.seed import seed_demo
-from aiguillage.orientation.engine import Action, TargetKind, orient
+from aiguillage.orientation.engine import NextStep, TargetKind, orient
 from aiguillage.orientation.models import Mode
 from aiguillage.orientation.situation import Autonomy, Situation
 
@@ -100,7 +100,7 @@ class TestRsaTodayAtHalfPastFive:
         assert Mode.ACCOMPANY in modes(result)
         assert Mode.ACT_FOR in modes(result)
         act_for = next(r for r in result.recommendations if r.mode == Mode.ACT_FOR)
-        assert act_for.actions == (Action.RECORD_MANDATE,)
+        assert act_for.actions == (NextStep.RECORD_MANDATE,)
         assert any("mandat" in w for w in act_for.warnings)
         assert "avant l'échéance" in " ".join(act_for.reasons)
         assert not excluded(result, Mode.ACCOMPANY) and not excluded(result, Mode.ACT_FOR)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from aiguillage.accounts.models import Role
 from aiguillage.agenda.models import Appointment, Registration
 from aiguillage.catalog.models import Need, Theme
-from aiguillage.orientation.models import Channel, Interaction, Mode, Outcome
+from aiguillage.orientation.models import Interaction, InteractionChannel, Mode, Outcome
 from tests.accounts.factories import HabilitationFactory, MembershipFactory
 from tests.agenda.factories import (
     UpcomingPermanenceFactory,
@@ -132,7 +132,7 @@ def test_closing_records_an_anonymous_interaction(client, network, site, caf, li
     assert response.status_code == 302
     interaction = Interaction.objects.get()
     assert interaction.network == network and interaction.site == site
-    assert interaction.channel == Channel.DESK
+    assert interaction.channel == InteractionChannel.DESK
     assert interaction.staff_role == librarian.role
     assert interaction.need.slug == "demander-rsa"
     assert interaction.autonomy == "autonome"

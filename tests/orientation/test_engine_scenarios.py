@@ -14,7 +14,7 @@ from aiguillage.accounts.models import Role
 from aiguillage.catalog.models import Need, Theme
 from aiguillage.orientation.engine import (
     MAX_RECOMMENDATIONS,
-    Action,
+    NextStep,
     TargetKind,
     orient,
 )
@@ -136,7 +136,7 @@ def test_a_person_who_cannot_use_a_computer_and_needs_the_caf(network, site):
     first = result.recommendations[0]
     assert first.mode == Mode.PARTNER_ON_SITE
     assert first.target.kind == TargetKind.PARTNER_SLOT
-    assert Action.BOOK in first.actions
+    assert NextStep.BOOK in first.actions
     assert first.score.autonomy == 1.0
     assert "Permanence CAF, à la médiathèque de Lodève" in first.reasons[0]
     assert "Agence CAF de Lodève" in [r.target.name for r in by_kind(result, "structure")]
@@ -163,7 +163,7 @@ def test_someone_without_an_email_address(network, site):
     assert workshops[0].mode == Mode.TRAIN
     assert workshops[0].fills_lacks == (Lack.EMAIL,)
     assert "Pour ce qui manque : pas d'adresse e-mail." in workshops[0].reasons
-    assert Action.REGISTER in workshops[0].actions
+    assert NextStep.REGISTER in workshops[0].actions
     online = by_kind(result, TargetKind.ONLINE_SERVICE)
     assert online and "Il faut une adresse e-mail personnelle, qui manque encore." in (
         online[0].warnings
@@ -214,7 +214,7 @@ def test_no_habilitated_staff_on_duty(network, site):
     result = orient(network=network, need=taxes, site=site, membership=mediator)
     act_for = [r for r in result.recommendations if r.mode == Mode.ACT_FOR]
     assert len(act_for) == 1
-    assert act_for[0].actions == (Action.RECORD_MANDATE,)
+    assert act_for[0].actions == (NextStep.RECORD_MANDATE,)
     assert any("mandat" in w for w in act_for[0].warnings)
     assert any("sans mandat Aidants Connect" in w for w in result.warnings)
 
@@ -264,7 +264,7 @@ def test_a_deaf_visitor(network, site):
     other = structures[names.index("CAF sans accueil adapté")]
     assert "Aucun accueil adapté signalé pour : surdité." in other.warnings
     # No "call" for a deaf visitor, and the desk is told why.
-    assert all(Action.CALL not in r.actions for r in result.recommendations)
+    assert all(NextStep.CALL not in r.actions for r in result.recommendations)
     assert any(w.startswith("Surdité : évitez le téléphone") for w in result.warnings)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from aiguillage.agenda.recurrence import PARIS
 from aiguillage.catalog.models import Need
-from aiguillage.orientation.facts import Competence, Origin, gather
+from aiguillage.orientation.facts import Competence, StartingPoint, gather
 from aiguillage.orientation.situation import Situation
 from tests.agenda.factories import (
     UpcomingPermanenceFactory,
@@ -48,7 +48,7 @@ def facts(site, need, *, at=None, public=False):
         network=site.network,
         need=need,
         situation=Situation(),
-        origin=Origin.of_site(site),
+        origin=StartingPoint.of_site(site),
         at=at,
         site=site if not public else None,
         public=public,

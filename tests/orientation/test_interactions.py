@@ -15,7 +15,7 @@ from aiguillage.orientation.interactions import (
     record_interaction,
     record_public_unmet,
 )
-from aiguillage.orientation.models import Channel, Interaction, Mode, Outcome
+from aiguillage.orientation.models import Interaction, InteractionChannel, Mode, Outcome
 from aiguillage.orientation.situation import Lack, Situation, Support
 from aiguillage.reporting.demand import demand_window, need_demand
 from tests.accounts.factories import HabilitationFactory, MembershipFactory
@@ -143,7 +143,7 @@ def test_the_database_refuses_inconsistent_records(site, fields):
 def test_public_unmet_searches_have_no_site_and_no_role(network, rsa):
     interaction = record_public_unmet(network=network, need=rsa, situation=Situation(),
                                       commune=None)  # fmt: skip
-    assert interaction.channel == Channel.PUBLIC
+    assert interaction.channel == InteractionChannel.PUBLIC
     assert interaction.site is None and interaction.staff_role == ""
     assert interaction.outcome == Outcome.NO_SOLUTION
 

@@ -297,7 +297,7 @@ class TestBookedSlotHasNoPersonalData:
         )
         slot = permanence.slots.order_by("starts_at").first()
         appointment = book_slot(slot=slot, visitor=VISITOR, need=taxes, channel=Channel.DESK,
-                                now=timezone.now(), by=member.user)  # fmt: skip
+                                now=timezone.now(), actor=member.user)  # fmt: skip
         assert appointment.first_name == "Zéphyrine" and appointment.phone == "+33612345678"
         return slot
 
@@ -534,7 +534,7 @@ class TestOnePage:
         slots = list(partner.slots.order_by("starts_at")[:2])
         booked = slots[1]
         book_slot(slot=booked, visitor=VISITOR, need=taxes, channel=Channel.DESK,
-                  now=timezone.now(), by=member.user)  # fmt: skip
+                  now=timezone.now(), actor=member.user)  # fmt: skip
         staff = UpcomingPermanenceFactory(
             site=site, kind="staff", structure=None, staff=member, title="Rendez-vous numérique"
         )

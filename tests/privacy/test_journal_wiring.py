@@ -282,7 +282,7 @@ class TestBookings:
         appointment = booked_online(slot)
         from aiguillage.agenda.services.appointments import cancel_appointment
 
-        cancel_appointment(appointment=appointment, by="visitor", now=timezone.now())
+        cancel_appointment(appointment=appointment, cancelled_by="visitor", now=timezone.now())
         assert entries() == []
 
     def test_cancelling_at_the_booking_page(self, client, librarian, slot):
@@ -525,9 +525,9 @@ class TestCharter:
         network, by = coordinator.network, coordinator.user
         taxes = Theme.objects.get(slug="argent-impots")
         rule = set_rule(network=network, mode=Mode.ACCOMPANY, allowed=False, roles=[],
-                        theme=taxes, by=by)  # fmt: skip
-        assert reset_rule(network=network, mode=Mode.ACCOMPANY, theme=taxes, by=by)
-        assert not reset_rule(network=network, mode=Mode.ACCOMPANY, theme=taxes, by=by)
+                        theme=taxes, actor=by)  # fmt: skip
+        assert reset_rule(network=network, mode=Mode.ACCOMPANY, theme=taxes, actor=by)
+        assert not reset_rule(network=network, mode=Mode.ACCOMPANY, theme=taxes, actor=by)
         made, removed = entries(JournalAction.CHARTER_CHANGED)
         assert (made.network_id, made.actor_id, made.actor_role, made.object_id) == (
             network.pk, by.pk, Role.COORDINATOR, str(rule.pk),
@@ -546,7 +546,7 @@ class TestCharter:
     def test_the_order_and_conditions(self, coordinator):
         order = ["orient", "train", "partner_on_site", "accompany", "act_for"]
         charter = set_charter(network=coordinator.network, mode_order=order, max_distance_km=20,
-                              max_wait_days=7, by=coordinator.user)  # fmt: skip
+                              max_wait_days=7, actor=coordinator.user)  # fmt: skip
         [entry] = entries(JournalAction.CHARTER_CHANGED)
         assert (entry.object_type, entry.object_id) == ("orientation.charter", str(charter.pk))
         assert entry.details == {"change": "settings", "mode_order": order,
@@ -555,11 +555,11 @@ class TestCharter:
     def test_a_refused_change_writes_nothing(self, coordinator):
         with pytest.raises(ValidationError):
             set_rule(network=coordinator.network, mode=Mode.ACT_FOR, allowed=True,
-                     roles=[Role.VOLUNTEER], by=coordinator.user)  # fmt: skip
+                     roles=[Role.VOLUNTEER], actor=coordinator.user)  # fmt: skip
         librarian = MembershipFactory(network=coordinator.network)
         with pytest.raises(PermissionDenied):
             set_rule(network=coordinator.network, mode=Mode.ORIENT, allowed=False, roles=[],
-                     by=librarian.user)  # fmt: skip
+                     actor=librarian.user)  # fmt: skip
         assert entries() == []
 
 
@@ -569,11 +569,13 @@ class TestPermissions:
         coordinator = MembershipFactory(network=network, coordinator=True)
         first = add_staff_member(network=network, email="agent@mediatheque.example",
                                  full_name="Agent", role=Role.VOLUNTEER, is_salaried=False,
-                                 by=coordinator.user)  # fmt: skip
+                                 actor=coordinator.user)  # fmt: skip
         add_staff_member(network=network, email="agent@mediatheque.example", full_name="Agent",
-                         role=Role.VOLUNTEER, is_salaried=False, by=coordinator.user)  # fmt: skip
+                         role=Role.VOLUNTEER, is_salaried=False,
+                         actor=coordinator.user)  # fmt: skip
         add_staff_member(network=network, email="agent@mediatheque.example", full_name="Agent",
-                         role=Role.LIBRARIAN, is_salaried=True, by=coordinator.user)  # fmt: skip
+                         role=Role.LIBRARIAN, is_salaried=True,
+                         actor=coordinator.user)  # fmt: skip
         created, changed = entries(JournalAction.PERMISSION_CHANGED)
         assert (created.network_id, created.actor_id, created.actor_role, created.object_id) == (
             network.pk, coordinator.user.pk, Role.COORDINATOR, str(first.pk),

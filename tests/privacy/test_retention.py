@@ -136,7 +136,7 @@ def test_a_registration_counts_from_the_series_last_session(time_machine):
 
 def test_each_network_purges_its_rows_under_its_own_settings(time_machine):
     site_a, site_b = SiteFactory(), SiteFactory()
-    set_privacy_settings(network=site_a.network, by=None, contact_days=10)
+    set_privacy_settings(network=site_a.network, actor=None, contact_days=10)
     in_a, in_b = book(site_a, 1), book(site_b, 2)
 
     time_machine.move_to(FIRST_SLOT_END + 10 * DAY + MINUTE, tick=False)
@@ -173,8 +173,8 @@ def test_cancelled_bookings_are_deleted_7_days_after_cancellation(time_machine):
     registration = register(workshop=workshop, visitor=visitor(2), channel="desk", now=BOOKED_AT)
     kept = register(workshop=workshop, visitor=visitor(3), channel="desk", now=BOOKED_AT)
     cancelled_at = BOOKED_AT + DAY
-    cancel_appointment(appointment=appointment, by=CancelledBy.VISITOR, now=cancelled_at)
-    cancel_registration(registration=registration, by="visitor", now=cancelled_at)
+    cancel_appointment(appointment=appointment, cancelled_by=CancelledBy.VISITOR, now=cancelled_at)
+    cancel_registration(registration=registration, cancelled_by="visitor", now=cancelled_at)
 
     time_machine.move_to(cancelled_at + 6 * DAY, tick=False)
     assert purge_expired().total == 0
@@ -195,7 +195,7 @@ def test_a_cancelled_registration_with_attendance_is_anonymised_not_deleted(time
         session=workshop.sessions.first(), present={registration.pk}, now=first
     )
     left_at = first + 3 * DAY
-    cancel_registration(registration=registration, by="visitor", now=left_at)
+    cancel_registration(registration=registration, cancelled_by="visitor", now=left_at)
     registration.refresh_from_db()
 
     time_machine.move_to(left_at + 8 * DAY, tick=False)
@@ -222,7 +222,7 @@ def expired_everything(time_machine):
     MembershipFactory(network=site.network)
     booked = book(site, 1)
     cancelled = book(site, 2, week=1)
-    cancel_appointment(appointment=cancelled, by=CancelledBy.STAFF, now=BOOKED_AT)
+    cancel_appointment(appointment=cancelled, cancelled_by=CancelledBy.STAFF, now=BOOKED_AT)
     time_machine.move_to(BOOKED_AT + 160 * DAY, tick=False)
     return booked, cancelled
 
@@ -270,8 +270,8 @@ def test_the_journal_keeps_the_longest_retention_and_stays_verifiable(time_machi
     keeper = NetworkFactory()
     for age in (700, 600, 400, 10):
         journal.record(action=JournalAction.LOGIN, network=keeper, at=now - age * DAY)
-    set_privacy_settings(network=keeper, by=None, journal_days=500)
-    set_privacy_settings(network=NetworkFactory(), by=None, journal_days=200)
+    set_privacy_settings(network=keeper, actor=None, journal_days=500)
+    set_privacy_settings(network=NetworkFactory(), actor=None, journal_days=200)
     assert retention.journal_retention_days() == 500
 
     assert purge_expired().journal_entries == 2  # 700 and 600 days old
@@ -283,7 +283,7 @@ def test_the_journal_keeps_the_longest_retention_and_stays_verifiable(time_machi
 
 
 def test_the_default_journal_retention_holds_while_a_network_never_chose(time_machine):
-    set_privacy_settings(network=NetworkFactory(), by=None, journal_days=200)
+    set_privacy_settings(network=NetworkFactory(), actor=None, journal_days=200)
     NetworkFactory()  # never changed its settings: 365 days
     assert retention.journal_retention_days() == 365
 
@@ -380,7 +380,7 @@ def test_each_network_deactivates_its_own_membership(time_machine):
     user = UserFactory()
     short = MembershipFactory(user=user, network=NetworkFactory())
     long = MembershipFactory(user=user, network=NetworkFactory())
-    set_privacy_settings(network=short.network, by=None, inactive_staff_days=60)
+    set_privacy_settings(network=short.network, actor=None, inactive_staff_days=60)
 
     time_machine.move_to(JOINED + 31 * DAY, tick=False)  # told 30 days before (60 // 2)
     assert purge_expired().staff_told == 1

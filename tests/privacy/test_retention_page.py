@@ -171,9 +171,11 @@ def test_the_service_lets_only_the_networks_coordinators_write(coordinator):
     elsewhere = MembershipFactory(network=SiteFactory().network, coordinator=True)
     for user in (librarian.user, elsewhere.user):
         with pytest.raises(PermissionDenied):
-            set_privacy_settings(network=coordinator.network, by=user, contact_days=10)
+            set_privacy_settings(network=coordinator.network, actor=user, contact_days=10)
     with pytest.raises(TypeError):
-        set_privacy_settings(network=coordinator.network, by=None, colour="red")
+        set_privacy_settings(network=coordinator.network, actor=None, colour="red")
     assert not PrivacySettings.objects.exists()
-    saved = set_privacy_settings(network=coordinator.network, by=coordinator.user, contact_days=10)
+    saved = set_privacy_settings(
+        network=coordinator.network, actor=coordinator.user, contact_days=10
+    )
     assert saved.contact_days == 10 and saved.journal_days == 365

@@ -26,7 +26,7 @@ from aiguillage.agenda.services.appointments import book_slot
 from aiguillage.agenda.services.workshops import register
 from aiguillage.compliance import rights
 from aiguillage.compliance.models import PrivacySettings
-from aiguillage.compliance.rights import NothingHeld, Origin, Reach
+from aiguillage.compliance.rights import NothingHeld, Reach, Requester
 from aiguillage.privacy import journal
 from aiguillage.privacy.models import JournalAction, JournalEntry
 from tests.agenda.factories import WorkshopFactory
@@ -140,7 +140,7 @@ class TestCollect:
 
     def test_a_purged_row_is_never_found_and_an_empty_key_is_refused(self, world):
         network_a, _b, _rows = world
-        rights.erase(network=network_a, contact_key="bob@exemple.fr", origin=Origin.COMMAND)
+        rights.erase(network=network_a, contact_key="bob@exemple.fr", origin=Requester.COMMAND)
         assert rights.collect(network=network_a, contact_key="bob@exemple.fr")["counts"] == {
             "appointments": 0,
             "registrations": 0,
@@ -194,17 +194,17 @@ class TestAccess:
         network_a, _b, rows = world
         for own in ("awa_first", "awa_workshop"):
             found = rights.access(
-                network=network_a, contact_key=AWA, origin=Origin.VISITOR_LINK,
+                network=network_a, contact_key=AWA, origin=Requester.VISITOR_LINK,
                 kind="page", booking=rows[own],
             )  # fmt: skip
             assert [r.pk for r in [*found.appointments, *found.registrations]] == [rows[own].pk]
         with pytest.raises(ValueError, match="its own booking"):
-            rights.holdings(network=network_a, contact_key=AWA, reach=Origin.VISITOR_LINK.reach)
+            rights.holdings(network=network_a, contact_key=AWA, reach=Requester.VISITOR_LINK.reach)
 
     def test_journaled_with_counts_never_the_contact(self, world):
         network_a, _b, rows = world
         found = rights.access(
-            network=network_a, contact_key=AWA, origin=Origin.VISITOR_PROOF,
+            network=network_a, contact_key=AWA, origin=Requester.VISITOR_PROOF,
             kind="page", booking=rows["awa_first"],
         )  # fmt: skip
         assert found.counts() == {"appointments": 2, "registrations": 1}
@@ -228,7 +228,7 @@ class TestErase:
     def test_anonymises_exactly_those_rows(self, world):
         network_a, _b, rows = world
         before = {name: (type(row).objects.get(pk=row.pk).manage_key) for name, row in rows.items()}
-        erased = rights.erase(network=network_a, contact_key=AWA, origin=Origin.VISITOR_PROOF)
+        erased = rights.erase(network=network_a, contact_key=AWA, origin=Requester.VISITOR_PROOF)
         assert (erased.appointments, erased.registrations) == (2, 1)
         for name in ("awa_first", "awa_later", "awa_workshop"):
             row = type(rows[name]).objects.get(pk=rows[name].pk)
@@ -249,7 +249,7 @@ class TestErase:
         assert now < later.slot.starts_at
         booked_before = Slot.objects.get(pk=later.slot_id).booked
         erased = rights.erase(
-            network=network_a, contact_key=AWA, origin=Origin.VISITOR_PROOF, now=now
+            network=network_a, contact_key=AWA, origin=Requester.VISITOR_PROOF, now=now
         )
         assert (erased.appointments_cancelled, erased.registrations_cancelled) == (1, 1)
         first.refresh_from_db()
@@ -267,13 +267,13 @@ class TestErase:
 
     def test_staff_cancel_as_staff(self, world):
         network_a, _b, rows = world
-        rights.erase(network=network_a, contact_key="bob@exemple.fr", origin=Origin.STAFF_PAGE)
+        rights.erase(network=network_a, contact_key="bob@exemple.fr", origin=Requester.STAFF_PAGE)
         rows["bob"].refresh_from_db()
         assert (rows["bob"].status, rows["bob"].cancelled_by) == ("cancelled", "staff")
 
     def test_a_checked_request_by_phone_erases_the_rows_holding_it(self, world):
         network_a, _b, rows = world
-        erased = rights.erase(network=network_a, contact_key=AWA_PHONE, origin=Origin.STAFF_PAGE)
+        erased = rights.erase(network=network_a, contact_key=AWA_PHONE, origin=Requester.STAFF_PAGE)
         assert (erased.appointments, erased.registrations) == (3, 0)
         rows["awa_workshop"].refresh_from_db()
         assert rows["awa_workshop"].purged_at is None  # it holds no phone
@@ -284,8 +284,8 @@ class TestErase:
             email="coord@reseau-a.fr", full_name="C"
         )
         rights.erase(
-            network=network_a, contact_key=AWA, origin=Origin.STAFF_PAGE,
-            by=coordinator, role="coordinator",
+            network=network_a, contact_key=AWA, origin=Requester.STAFF_PAGE,
+            actor=coordinator, role="coordinator",
         )  # fmt: skip
         entry = JournalEntry.objects.latest("seq")
         assert entry.action == JournalAction.RIGHTS_ERASURE
@@ -309,14 +309,16 @@ class TestErase:
         network_a, _b, _rows = world
         entries = JournalEntry.objects.count()
         with pytest.raises(NothingHeld):
-            rights.erase(network=network_a, contact_key="nobody@exemple.fr", origin=Origin.COMMAND)
+            rights.erase(
+                network=network_a, contact_key="nobody@exemple.fr", origin=Requester.COMMAND
+            )
         assert JournalEntry.objects.count() == entries
 
     def test_every_link_sent_dies(self, world, client):
         network_a, _b, rows = world
         links = [manage_path(rows[name]) for name in ("awa_first", "awa_later", "awa_workshop")]
         assert all(client.get(link).status_code == 200 for link in links)
-        rights.erase(network=network_a, contact_key=AWA, origin=Origin.VISITOR_PROOF)
+        rights.erase(network=network_a, contact_key=AWA, origin=Requester.VISITOR_PROOF)
         assert all(client.get(link).status_code == 404 for link in links)
         assert client.get(manage_path(rows["bob"])).status_code == 200
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 
-from aiguillage.privacy.sensitive import Finding, Kind, fold, rib_is_valid, scan
+from aiguillage.privacy.sensitive import Finding, FindingKind, fold, rib_is_valid, scan
 from aiguillage.privacy.validators import KIND_LABELS, MESSAGES, refusal_errors
 from tests.privacy.sensitive_samples import make_rib, rib_key
 
@@ -350,8 +350,8 @@ def test_a_rib_is_refused_with_the_bank_details_message():
     assert [error.code for error in errors] == ["sensitive_rib"]
     message = errors[0].message % errors[0].params
     assert "RIB (coordonnées bancaires)" in message
-    assert set(KIND_LABELS) == set(Kind)
-    assert set(MESSAGES) == set(Kind) - {Kind.HEALTH}
+    assert set(KIND_LABELS) == set(FindingKind)
+    assert set(MESSAGES) == set(FindingKind) - {FindingKind.HEALTH}
 
 
 def test_a_password_and_a_login_in_one_note():
@@ -405,7 +405,7 @@ def test_a_finding_never_holds_the_value():
     assert "95" not in repr(finding)
     assert (
         repr(finding)
-        == f"Finding(kind=<Kind.NIR: 'nir'>, start=4, end={4 + len(NIR)}, severity='refuse')"
+        == f"Finding(kind=<FindingKind.NIR: 'nir'>, start=4, end={4 + len(NIR)}, severity='refuse')"
     )
 
 
@@ -461,7 +461,7 @@ def test_empty_and_blank_texts():
 def test_a_long_text_is_scanned_in_its_first_part_only():
     text = "x" * 100_000 + f" {NIR}"
     assert scan(text) == []
-    assert kinds("x" * 1000 + f" {NIR}") == [Kind.NIR]
+    assert kinds("x" * 1000 + f" {NIR}") == [FindingKind.NIR]
 
 
 @settings(max_examples=300, deadline=None)

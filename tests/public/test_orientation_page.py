@@ -21,7 +21,7 @@ from aiguillage.agenda.models import BookableBy, Permanence, Workshop
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network, Site
 from aiguillage.directory.models import Commune, Structure
-from aiguillage.orientation.models import Channel, Interaction, Outcome
+from aiguillage.orientation.models import Interaction, InteractionChannel, Outcome
 from tests.agenda.factories import (
     UpcomingPermanenceFactory,
     UpcomingStaffPermanenceFactory,
@@ -445,7 +445,7 @@ def test_an_unmet_search_is_said_kindly_and_recorded_once_per_session(client, sc
         assert other not in html
 
     (record,) = Interaction.objects.all()
-    assert record.channel == Channel.PUBLIC and record.outcome == Outcome.NO_SOLUTION
+    assert record.channel == InteractionChannel.PUBLIC and record.outcome == Outcome.NO_SOLUTION
     assert record.network == scene.network and record.need.slug == CAR
     assert record.commune.insee_code == "34142"
     assert record.autonomy == "entierement_accompagne"
@@ -468,7 +468,7 @@ def test_an_unmet_search_is_said_kindly_and_recorded_once_per_session(client, sc
     Client().get(URL, cannot)
     assert Interaction.objects.count() == 3
     assert set(Interaction.objects.values_list("channel", "outcome")) == {
-        (Channel.PUBLIC, Outcome.NO_SOLUTION)
+        (InteractionChannel.PUBLIC, Outcome.NO_SOLUTION)
     }
 
 

@@ -42,7 +42,7 @@ def book_slot(
     need: Need | None,
     channel: str,
     now: datetime.datetime,
-    by=None,
+    actor=None,
     tell: bool = True,
 ) -> Appointment:
     """Book ``slot`` for ``visitor``; raises an AgendaError (or ValidationError for the
@@ -56,7 +56,7 @@ def book_slot(
         need_id=need.pk if need else None,
         channel=channel,
         now=now,
-        by=by,
+        actor=actor,
     )
     if tell:
         notify.appointment_booked(made)
@@ -70,7 +70,7 @@ def _take_seat(
     need_id: int | None,
     channel: str,
     now: datetime.datetime,
-    by,
+    actor,
 ) -> Appointment:
     """The seat and the appointment row, for booking and moving alike (inside the
     caller's transaction); ``slot`` comes with its occurrence and permanence."""
@@ -93,7 +93,7 @@ def _take_seat(
                 slot=slot,
                 need_id=need_id,
                 channel=channel,
-                booked_by=by,
+                booked_by=actor,
                 **contact_fields(visitor),
             )
     except IntegrityError as exc:  # the same person, booking twice at the same instant
@@ -101,7 +101,9 @@ def _take_seat(
 
 
 @transaction.atomic
-def cancel_appointment(*, appointment: Appointment, by: str, now: datetime.datetime) -> Appointment:
+def cancel_appointment(
+    *, appointment: Appointment, cancelled_by: str, now: datetime.datetime
+) -> Appointment:
     """Free the seat. Cancelling twice is harmless (the second does nothing).
 
     The appointment returned says ``cancelled_now``: True only for the call that
@@ -111,13 +113,13 @@ def cancel_appointment(*, appointment: Appointment, by: str, now: datetime.datet
     appointment.cancelled_now = False
     if appointment.status == AppointmentStatus.CANCELLED:
         return appointment
-    refusal = rules.cancel_refusal(appointment, now=now, by=by)
+    refusal = rules.cancel_refusal(appointment, now=now, cancelled_by=cancelled_by)
     if refusal is not None:
         raise refusal
-    if by not in CancelledBy.values:
-        raise ValueError(f"unknown canceller {by!r}")
+    if cancelled_by not in CancelledBy.values:
+        raise ValueError(f"unknown canceller {cancelled_by!r}")
     appointment.status = AppointmentStatus.CANCELLED
-    appointment.cancelled_by = by
+    appointment.cancelled_by = cancelled_by
     appointment.cancelled_at = now
     appointment.save(update_fields=["status", "cancelled_by", "cancelled_at", "updated_at"])
     Slot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
@@ -153,7 +155,7 @@ def move_appointment(
     slot: Slot,
     channel: str,
     now: datetime.datetime,
-    by=None,
+    actor=None,
 ) -> Appointment:
     """Move ``appointment`` to ``slot``: a new booking on the new slot, the old one
     cancelled, in one transaction. The new seat is taken by the same conditional
@@ -176,11 +178,11 @@ def move_appointment(
         need_id=old.need_id,
         channel=channel,
         now=now,
-        by=by,
+        actor=actor,
     )
     cancel_appointment(  # a nested atomic block: the same transaction
         appointment=old,
-        by=CancelledBy.STAFF if by is not None else CancelledBy.VISITOR,
+        cancelled_by=CancelledBy.STAFF if actor is not None else CancelledBy.VISITOR,
         now=now,
     )
     return moved

@@ -122,7 +122,7 @@ def declare_closure(
     starts_on: datetime.date,
     ends_on: datetime.date,
     reason: str,
-    by,
+    actor,
     now: datetime.datetime,
 ) -> ClosureDeclared:
     """Record the closure and cancel what it touches, telling each person on commit.
@@ -133,7 +133,7 @@ def declare_closure(
         starts_on=starts_on,
         ends_on=ends_on,
         reason=" ".join(reason.split())[:120],
-        created_by=by,
+        created_by=actor,
     )
     closure.full_clean()
     closure.save()

@@ -34,7 +34,7 @@ def book_at_desk(
 ) -> Appointment:
     """Book ``slot`` for a visitor at the desk; raises the agenda's refusals."""
     made = book_slot(
-        slot=slot, visitor=visitor, need=need, channel=Channel.DESK, now=timezone.now(), by=actor
+        slot=slot, visitor=visitor, need=need, channel=Channel.DESK, now=timezone.now(), actor=actor
     )
     staff_acts.booking_made(appointment=made, actor=actor)
     if then is not None:
@@ -52,7 +52,7 @@ def register_at_desk(
 ) -> Registration:
     """Register a visitor to ``workshop`` at the desk (or put them on its waiting list)."""
     made = register(
-        workshop=workshop, visitor=visitor, channel=Channel.DESK, now=timezone.now(), by=actor
+        workshop=workshop, visitor=visitor, channel=Channel.DESK, now=timezone.now(), actor=actor
     )
     staff_acts.registration_made(registration=made, actor=actor)
     if then is not None:

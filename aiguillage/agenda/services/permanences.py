@@ -421,7 +421,8 @@ def edit_permanence(
     if {a.pk for a in plan.moved} - set(cancel):
         raise BookingsWouldMove(plan.moved)
     cancelled = [
-        cancel_appointment(appointment=a, by=CancelledBy.STAFF, now=now) for a in plan.moved
+        cancel_appointment(appointment=a, cancelled_by=CancelledBy.STAFF, now=now)
+        for a in plan.moved
     ]
     _apply_schedule(plan, permanence)
     permanence.save()

@@ -63,7 +63,7 @@ def register(
     visitor: Visitor,
     channel: str,
     now: datetime.datetime,
-    by=None,
+    actor=None,
     tell: bool = True,
 ) -> Registration:
     """A confirmed seat if there is one, else a place on the waiting list, else
@@ -88,7 +88,7 @@ def register(
                 workshop=workshop,
                 status=status,
                 channel=channel,
-                registered_by=by,
+                registered_by=actor,
                 **contact_fields(visitor),
             )
     except IntegrityError as exc:  # the same contact, at the same instant
@@ -100,7 +100,7 @@ def register(
 
 @transaction.atomic
 def cancel_registration(
-    *, registration: Registration, by: str, now: datetime.datetime
+    *, registration: Registration, cancelled_by: str, now: datetime.datetime
 ) -> Registration | None:
     """Cancel; if a confirmed seat is freed, promote the first person waiting.
 
@@ -116,7 +116,7 @@ def cancel_registration(
     given.cancelled_now = True
     was = registration.status
     registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_by = by
+    registration.cancelled_by = cancelled_by
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_by", "cancelled_at", "updated_at"])
     if was == RegistrationStatus.WAITLISTED:
@@ -399,7 +399,7 @@ def mark_session_attendance(
 
 @transaction.atomic
 def add_walk_in(
-    *, session: WorkshopSession, first_name: str, now: datetime.datetime, by=None
+    *, session: WorkshopSession, first_name: str, now: datetime.datetime, actor=None
 ) -> Registration:
     """Someone who comes to a session without having registered: a confirmed seat taken
     at the desk with a first name only, and marked present at this session.
@@ -420,7 +420,7 @@ def add_walk_in(
         workshop=workshop,
         status=RegistrationStatus.CONFIRMED,
         channel=Channel.DESK,
-        registered_by=by,
+        registered_by=actor,
         **contact_fields(visitor),
     )
     Attendance.objects.create(registration=registration, session=session, present=True)

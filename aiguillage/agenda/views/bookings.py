@@ -92,7 +92,7 @@ def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
         "network": network,
         "appointment": appointment,
         "slot": appointment.slot,
-        "may_cancel": rules.may_cancel(appointment, now=now, by=CancelledBy.STAFF),
+        "may_cancel": rules.may_cancel(appointment, now=now, cancelled_by=CancelledBy.STAFF),
         "may_mark": rules.may_mark_attendance(appointment, now=now),
         "back": day_url(network, appointment.slot.starts_at, appointment.slot.site),
     }
@@ -124,7 +124,7 @@ def appointment_move(request, network, appointment_id: int) -> HttpResponse:
                         slot=slot,
                         channel=Channel.DESK,
                         now=now,
-                        by=request.user,
+                        actor=request.user,
                     )
                     _journal_move(request, appointment, moved)
             except AgendaError as refusal:
@@ -156,12 +156,12 @@ def appointment_cancel(request, network, appointment_id: int) -> HttpResponse:
     appointment = or_404(staff_selectors.get_appointment, network=network, pk=appointment_id)
     back = day_url(network, appointment.slot.starts_at, appointment.slot.site)
     now = timezone.now()
-    may_cancel = rules.may_cancel(appointment, now=now, by=CancelledBy.STAFF)
+    may_cancel = rules.may_cancel(appointment, now=now, cancelled_by=CancelledBy.STAFF)
     if request.method == "POST":
         if may_cancel:
             with transaction.atomic():
                 appointment = cancel_appointment(
-                    appointment=appointment, by=CancelledBy.STAFF, now=now
+                    appointment=appointment, cancelled_by=CancelledBy.STAFF, now=now
                 )
                 if appointment.cancelled_now:  # not cancelled by someone else meanwhile
                     staff_acts.bookings_cancelled(

@@ -40,7 +40,9 @@ def closures(request, network) -> HttpResponse:
         }
         if request.POST.get(CONFIRM):
             with transaction.atomic():
-                declared = declare_closure(**scope, reason=data["reason"], by=request.user, now=now)
+                declared = declare_closure(
+                    **scope, reason=data["reason"], actor=request.user, now=now
+                )
                 staff_acts.bookings_cancelled(
                     appointments=declared.impact.appointments,
                     actor=request.user,

@@ -263,7 +263,7 @@ def registration_cancel(request, network, registration_id: int) -> HttpResponse:
             return redirect("agenda:workshop_detail", network.slug, workshop.pk)
         now = timezone.now()
         with transaction.atomic():
-            promoted = cancel_registration(registration=registration, by="staff", now=now)
+            promoted = cancel_registration(registration=registration, cancelled_by="staff", now=now)
             registration.refresh_from_db()
             if registration.cancelled_now:  # not cancelled by someone else meanwhile
                 staff_acts.registrations_cancelled(

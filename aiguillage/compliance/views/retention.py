@@ -119,7 +119,7 @@ def retention_settings(request, network: Network) -> HttpResponse:
         form = RetentionForm(request.POST)
         if form.is_valid():
             try:
-                set_privacy_settings(network=network, by=request.user, **form.cleaned_data)
+                set_privacy_settings(network=network, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_service_error(error)
             else:

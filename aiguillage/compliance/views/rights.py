@@ -24,7 +24,7 @@ from aiguillage.accounts.permissions import Action
 from aiguillage.agenda import notify
 from aiguillage.compliance import rights
 from aiguillage.compliance.exports import export_response, private_response
-from aiguillage.compliance.rights import Erased, NothingHeld, Origin
+from aiguillage.compliance.rights import Erased, NothingHeld, Requester
 from aiguillage.compliance.rights_forms import (
     ACCESS,
     ConfirmErasureForm,
@@ -54,9 +54,9 @@ def rights_request(request, network: Network) -> HttpResponse:
     if not form.is_valid():
         return _page(request, network, form, status=400)
     key = form.cleaned_data["contact_key"]
-    common = {"network": network, "contact_key": key, "by": request.user, "role": _role(request)}
+    common = {"network": network, "contact_key": key, "actor": request.user, "role": _role(request)}
     if form.cleaned_data["kind"] == ACCESS:
-        found = rights.access(**common, origin=Origin.STAFF_PAGE, kind="export")
+        found = rights.access(**common, origin=Requester.STAFF_PAGE, kind="export")
         if found.empty:
             return _page(request, network, form, nothing=True)
         return export_response(rights.as_json(found), network=network)
@@ -121,8 +121,8 @@ def rights_erase(request, network: Network) -> HttpResponse:
         erased = rights.erase(
             network=network,
             contact_key=form.cleaned_data["contact_key"],
-            origin=Origin.STAFF_PAGE,
-            by=request.user,
+            origin=Requester.STAFF_PAGE,
+            actor=request.user,
             role=_role(request),
         )
     except NothingHeld:

@@ -315,7 +315,7 @@ def charter_settings(request, network) -> HttpResponse:
                 mode_order=form.mode_order(),
                 max_distance_km=form.cleaned_data["max_distance_km"],
                 max_wait_days=form.cleaned_data["max_wait_days"],
-                by=request.user,
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -343,7 +343,7 @@ def charter_rule_set(request, network) -> HttpResponse:
                 max_distance_km=data["max_distance_km"],
                 max_wait_days=data["max_wait_days"],
                 volunteers_sensitive=data["volunteers_sensitive"],
-                by=request.user,
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -379,7 +379,7 @@ def charter_rule_reset(request, network) -> HttpResponse:
         site=rule.site,
         theme=rule.theme,
         need=rule.need,
-        by=request.user,
+        actor=request.user,
     )
     messages.success(
         request,

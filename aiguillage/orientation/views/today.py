@@ -213,7 +213,7 @@ def today_session_walk_in(request, network, session_id: int) -> HttpResponse:
     try:
         with transaction.atomic():
             registration = add_walk_in(
-                session=session, first_name=typed, now=timezone.now(), by=request.user
+                session=session, first_name=typed, now=timezone.now(), actor=request.user
             )
             staff_acts.registration_made(
                 registration=registration, actor=request.user, role=_role(request)
@@ -244,7 +244,7 @@ def today_slot_walk_in(request, network, slot_id: int) -> HttpResponse:
                 need=None,
                 channel=Channel.DESK,
                 now=timezone.now(),
-                by=request.user,
+                actor=request.user,
                 tell=False,  # a first name only: nobody to send it to
             )
             staff_acts.booking_made(

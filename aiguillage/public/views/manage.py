@@ -123,7 +123,9 @@ def manage_cancel(request, network, token: str) -> HttpResponse:
         return private_page(redirect(manage_path(booking)))
     if request.method == "POST":
         if _is_appointment(booking):
-            cancelled = cancel_appointment(appointment=booking, by=CancelledBy.VISITOR, now=now)
+            cancelled = cancel_appointment(
+                appointment=booking, cancelled_by=CancelledBy.VISITOR, now=now
+            )
             if cancelled.cancelled_now:  # not cancelled by another tab meanwhile
                 notify.appointment_cancelled(cancelled)
             messages.success(
@@ -134,7 +136,9 @@ def manage_cancel(request, network, token: str) -> HttpResponse:
                 ),
             )
         else:
-            promoted = cancel_registration(registration=booking, by=CancelledBy.VISITOR, now=now)
+            promoted = cancel_registration(
+                registration=booking, cancelled_by=CancelledBy.VISITOR, now=now
+            )
             if booking.cancelled_now:  # not cancelled by another tab meanwhile
                 notify.registration_cancelled(booking)
             notify.registration_promoted(promoted)

@@ -33,7 +33,7 @@ from aiguillage.agenda.links import manage_path
 from aiguillage.compliance import proofs, rights
 from aiguillage.compliance.exports import export_response
 from aiguillage.compliance.models import ContactProof, PrivacySettings
-from aiguillage.compliance.rights import Holdings, NothingHeld, Origin
+from aiguillage.compliance.rights import Holdings, NothingHeld, Requester
 from aiguillage.core.models import Network
 from aiguillage.core.ratelimit import over_limit
 from aiguillage.public.decorators import private_page, public_view
@@ -73,7 +73,7 @@ def _booking_context(network, booking, token: str, found: Holdings) -> dict:
 def _own(network, booking, *, kind: str) -> Holdings:
     """A manage link's look at its own booking (journaled by ``rights.access``)."""
     return rights.access(
-        network=network, contact_key=booking.contact_key, origin=Origin.VISITOR_LINK,
+        network=network, contact_key=booking.contact_key, origin=Requester.VISITOR_LINK,
         kind=kind, booking=booking,
     )  # fmt: skip
 
@@ -117,7 +117,7 @@ def my_data_erase(request, network, token: str) -> HttpResponse:
             erased = rights.erase(
                 network=network,
                 contact_key=booking.contact_key,
-                origin=Origin.VISITOR_LINK,
+                origin=Requester.VISITOR_LINK,
                 booking=booking,
             )
         except NothingHeld:  # erased meanwhile (another tab): the link is dead already
@@ -126,7 +126,7 @@ def my_data_erase(request, network, token: str) -> HttpResponse:
     found = rights.holdings(
         network=network,
         contact_key=booking.contact_key,
-        reach=Origin.VISITOR_LINK.reach,
+        reach=Requester.VISITOR_LINK.reach,
         booking=booking,
     )
     context = _booking_context(network, booking, token, found)
@@ -225,7 +225,7 @@ def _contact_context(network, grant: str, proof: ContactProof, found: Holdings) 
 
 def _all(network, proof: ContactProof, *, kind: str) -> Holdings:
     """A proven contact's look at everything held under it."""
-    origin = Origin.VISITOR_PROOF
+    origin = Requester.VISITOR_PROOF
     return rights.access(network=network, contact_key=proof.contact_key, origin=origin, kind=kind)
 
 
@@ -258,7 +258,7 @@ def all_data_erase(request, network, grant: str) -> HttpResponse:
             erased = rights.erase(
                 network=network,
                 contact_key=proof.contact_key,
-                origin=Origin.VISITOR_PROOF,
+                origin=Requester.VISITOR_PROOF,
                 now=now,
             )
         except NothingHeld:
@@ -266,7 +266,7 @@ def all_data_erase(request, network, grant: str) -> HttpResponse:
         proofs.close_all(network=network, contact_key=proof.contact_key, now=now)
         return _erased_page(request, network, erased)
     found = rights.holdings(
-        network=network, contact_key=proof.contact_key, reach=Origin.VISITOR_PROOF.reach
+        network=network, contact_key=proof.contact_key, reach=Requester.VISITOR_PROOF.reach
     )
     context = _contact_context(network, grant, proof, found)
     return private_page(

@@ -46,7 +46,7 @@ from aiguillage.core.ratelimit import over_limit
 from aiguillage.directory.models import Commune
 from aiguillage.directory.selectors import find_communes
 from aiguillage.orientation import wording
-from aiguillage.orientation.engine import Action, Orientation, Recommendation, TargetKind, orient
+from aiguillage.orientation.engine import NextStep, Orientation, Recommendation, TargetKind, orient
 from aiguillage.orientation.interactions import record_public_unmet
 from aiguillage.orientation.situation import Autonomy, Lack, Situation, Support
 from aiguillage.orientation.slip import SlipError, SlipNotFound, build_slip
@@ -349,7 +349,7 @@ def _card(
             "phone": target.phone,
             "phone_href": tel_href(target.phone),
         }
-        if Action.OPEN_ONLINE in recommendation.actions and target.url:
+        if NextStep.OPEN_ONLINE in recommendation.actions and target.url:
             fields |= {"link_url": target.url, "link_label": _("Prendre rendez-vous en ligne")}
         elif target.url:
             fields |= {"link_url": target.url, "link_label": _("Voir son site internet")}
@@ -365,7 +365,7 @@ def _card(
             "where": target.site_name,
             "address": target.address,
         }
-        if Action.BOOK in recommendation.actions:
+        if NextStep.BOOK in recommendation.actions:
             book = reverse("public:book", args=[network.slug, target.id])
             fields |= {
                 "action_url": f"{book}?{urlencode({'demarche': need.pk})}",

@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     "--by must be an active coordinator of a network the member belongs to."
                 )
-        removed = remove_two_factor(user=user, by=coordinator, via="command")
+        removed = remove_two_factor(user=user, actor=coordinator, via="command")
         if removed == 0:
             self.stdout.write("reset_two_factor: no two-factor device on this account")
             return

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from aiguillage.agenda import notify
 from aiguillage.compliance import rights
-from aiguillage.compliance.rights import NothingHeld, Origin
+from aiguillage.compliance.rights import NothingHeld, Requester
 from aiguillage.core.models import Network
 
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         if path is not None and path.exists():
             raise CommandError(f"{path} exists already: choose another file.")
         found = rights.access(
-            network=network, contact_key=key, origin=Origin.COMMAND, kind="export"
+            network=network, contact_key=key, origin=Requester.COMMAND, kind="export"
         )
         if found.empty:
             self.stdout.write(f"Nothing held for this contact in {network.slug}: no file written.")
@@ -84,7 +84,7 @@ class Command(BaseCommand):
 
     def _erase(self, network: Network, key: str) -> None:
         try:
-            erased = rights.erase(network=network, contact_key=key, origin=Origin.COMMAND)
+            erased = rights.erase(network=network, contact_key=key, origin=Requester.COMMAND)
         except NothingHeld:
             self.stdout.write(f"Nothing held for this contact in {network.slug}: nothing erased.")
             return
