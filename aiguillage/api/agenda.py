@@ -38,7 +38,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
-from aiguillage.agenda import notify, rules
+from aiguillage.agenda import rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, manage_token, read_manage_token
 from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, manage_url
 from aiguillage.agenda.models import (
@@ -408,25 +408,16 @@ def _cancel_appointment(appointment: Appointment, now: datetime.datetime) -> Non
     refusal = rules.cancel_refusal(appointment, now=now)
     if refusal is not None:
         raise refusal
-    cancelled = cancel_appointment(
-        appointment=appointment, cancelled_by=CancelledBy.VISITOR, now=now
-    )
-    if cancelled.cancelled_now:  # this request cancelled it (not an earlier one)
-        notify.appointment_cancelled(cancelled)
+    # Told once by the service: a second request cancels nothing and tells nobody.
+    cancel_appointment(appointment=appointment, cancelled_by=CancelledBy.VISITOR, now=now)
 
 
 def _cancel_registration(registration: Registration, now: datetime.datetime) -> None:
     refusal = rules.cancel_refusal(registration, now=now)
     if refusal is not None:
         raise refusal
-    promoted = cancel_registration(
-        registration=registration, cancelled_by=CancelledBy.VISITOR, now=now
-    )
-    registration.refresh_from_db(fields=["status", "cancelled_at"])
-    if registration.cancelled_now:  # this request cancelled it (not an earlier one)
-        notify.registration_cancelled(registration)
-    if promoted is not None:
-        notify.registration_promoted(promoted)
+    # Told once by the service (and the person promoted from the waiting list too).
+    cancel_registration(registration=registration, cancelled_by=CancelledBy.VISITOR, now=now)
 
 
 @router.delete(

@@ -381,13 +381,13 @@ def erase(
     appointments_cancelled = 0
     for appointment in found.appointments:
         if rules.holds_a_seat_to_come(appointment, now=now):
-            cancel_appointment(appointment=appointment, cancelled_by=canceller, now=now)
+            cancel_appointment(appointment=appointment, cancelled_by=canceller, now=now, tell=False)
             appointments_cancelled += 1
     registrations_cancelled, promoted = 0, []
     for registration in found.registrations:
         if rules.holds_a_seat_to_come(registration, now=now):
-            freed_for = cancel_registration(
-                registration=registration, cancelled_by=canceller, now=now
+            freed_for = cancel_registration(  # tells the person promoted, not the erased
+                registration=registration, cancelled_by=canceller, now=now, tell=False
             )
             registrations_cancelled += 1
             if freed_for is not None:

@@ -120,10 +120,7 @@ def test_log_backend_masks_the_number_and_keeps_the_text_out_of_the_log(settings
 def test_cancelled_date_tells_everyone_booked_with_the_reason(django_capture_on_commit_callbacks):
     appointment = booked(Visitor(first_name="Rose", email="rose@exemple.fr"))
     with django_capture_on_commit_callbacks(execute=True):
-        concerned = cancel_occurrence(
-            occurrence=appointment.slot.occurrence, reason="Agent absent", now=NOW
-        )
-        notify.occurrence_cancelled(concerned)
+        cancel_occurrence(occurrence=appointment.slot.occurrence, reason="Agent absent", now=NOW)
     (message,) = mail.outbox
     assert "n'aura pas lieu" in message.subject
     assert "Agent absent" in message.body
@@ -221,7 +218,6 @@ def test_moved_appointment_one_message_strikes_out_the_old_time(
     later = old.slot.permanence.slots.order_by("starts_at")[1]
     with django_capture_on_commit_callbacks(execute=True):
         new = move_appointment(appointment=old, slot=later, channel=Channel.ONLINE, now=NOW)
-        notify.appointment_moved(old, new)
     (message,) = mail.outbox
     assert message.subject.startswith("Nouvel horaire")
     assert "de 9 h 30 à 10 h" in message.body
@@ -229,3 +225,19 @@ def test_moved_appointment_one_message_strikes_out_the_old_time(
     by_uid = {str(e["UID"]): e for e in events(message.attachments[0])}
     assert by_uid[f"appointment-{old.pk}@agenda.example.org"]["STATUS"] == "CANCELLED"
     assert by_uid[f"appointment-{new.pk}@agenda.example.org"]["STATUS"] == "CONFIRMED"
+
+
+def test_cancelling_twice_tells_the_person_once(django_capture_on_commit_callbacks):
+    """The service tells the person, once: the second request (another tab, the API
+    after the portal) finds it cancelled and neither tells nor journals anything."""
+    appointment = booked(Visitor(first_name="Rose", email="rose@exemple.fr"))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = cancel_appointment(
+            appointment=appointment, cancelled_by=CancelledBy.VISITOR, now=NOW
+        )
+        second = cancel_appointment(
+            appointment=appointment, cancelled_by=CancelledBy.VISITOR, now=NOW
+        )
+    assert first.cancelled_now and not second.cancelled_now
+    (message,) = mail.outbox
+    assert "annulé" in message.subject

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from aiguillage.accounts import staff_acts
 from aiguillage.agenda import notify, rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
@@ -102,13 +103,20 @@ def _take_seat(
 
 @transaction.atomic
 def cancel_appointment(
-    *, appointment: Appointment, cancelled_by: str, now: datetime.datetime
+    *,
+    appointment: Appointment,
+    cancelled_by: str,
+    now: datetime.datetime,
+    actor=None,
+    via: str = "",
+    tell: bool = True,
 ) -> Appointment:
     """Free the seat. Cancelling twice is harmless (the second does nothing).
 
-    The appointment returned says ``cancelled_now``: True only for the call that
-    cancelled it, so that a caller journals and tells the person once, whatever the
-    clock says (two requests may share an instant)."""
+    The call that cancels it (``cancelled_now``: two requests may share an instant)
+    queues the person's message with the transaction (``tell=False``: a move, which
+    tells its own, or an erasure) and, for a staff member (``actor``), journals it
+    with ``via`` (the page or the act that cancelled it)."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     appointment.cancelled_now = False
     if appointment.status == AppointmentStatus.CANCELLED:
@@ -124,6 +132,10 @@ def cancel_appointment(
     appointment.save(update_fields=["status", "cancelled_by", "cancelled_at", "updated_at"])
     Slot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
     appointment.cancelled_now = True
+    if actor is not None:
+        staff_acts.bookings_cancelled(appointments=[appointment], actor=actor, via=via)
+    if tell:
+        notify.appointment_cancelled(appointment)
     return appointment
 
 
@@ -161,7 +173,8 @@ def move_appointment(
     cancelled, in one transaction. The new seat is taken by the same conditional
     ``UPDATE`` as ``book_slot``; if it cannot be taken, nothing changes and the person
     keeps the appointment they had. Returns the new appointment (with a new manage key:
-    the confirmation carries the new link)."""
+    the confirmation carries the new link), queued with the transaction; a staff
+    member's move (``actor``) is journaled as a booking made and one cancelled."""
     old = Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
     if not rules.may_move(old, now=now):
         raise SlotUnavailable(
@@ -184,7 +197,14 @@ def move_appointment(
         appointment=old,
         cancelled_by=CancelledBy.STAFF if actor is not None else CancelledBy.VISITOR,
         now=now,
+        tell=False,  # the move's message says both times
     )
+    if actor is not None:
+        staff_acts.booking_made(appointment=moved, actor=actor, moved_from=old.pk)
+        staff_acts.bookings_cancelled(
+            appointments=[old], actor=actor, via="move", moved_to=moved.pk
+        )
+    notify.appointment_moved(old, moved)
     return moved
 
 

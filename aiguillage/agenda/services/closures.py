@@ -144,7 +144,7 @@ def declare_closure(
         said = _("Fermeture exceptionnelle")
     said = f"{said} : {closure.reason}" if closure.reason else said
     for occurrence in impact.occurrences:
-        notify.occurrence_cancelled(cancel_occurrence(occurrence=occurrence, reason=said, now=now))
+        cancel_occurrence(occurrence=occurrence, reason=said, now=now)  # tells the people
     for workshop in impact.workshops_cancelled:
         for registration in cancel_workshop_for_closure(workshop=workshop, now=now):
             impact.registrations_cancelled.append(registration)

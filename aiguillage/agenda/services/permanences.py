@@ -17,7 +17,8 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda import place_calendar, rules
+from aiguillage.accounts import staff_acts
+from aiguillage.agenda import notify, place_calendar, rules
 from aiguillage.agenda.models import (
     Appointment,
     AppointmentStatus,
@@ -242,10 +243,16 @@ def materialise_all(*, today: datetime.date, window_days: int = WINDOW_DAYS) -> 
 
 @transaction.atomic
 def cancel_occurrence(
-    *, occurrence: Occurrence, reason: str, now: datetime.datetime
+    *,
+    occurrence: Occurrence,
+    reason: str,
+    now: datetime.datetime,
+    actor=None,
+    via: str = "occurrence",
 ) -> list[Appointment]:
-    """Cancel one date of a permanence; its bookings are cancelled and returned, so
-    that the people concerned are told (the caller sends the messages on commit)."""
+    """Cancel one date of a permanence; its bookings are cancelled and returned. The
+    people concerned are told (queued with the transaction) and, for a staff member
+    (``actor``), each cancellation is journaled."""
     occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
     occurrence.status = OccurrenceStatus.CANCELLED
     occurrence.cancel_reason = reason.strip()[:200]
@@ -263,6 +270,11 @@ def cancel_occurrence(
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancelled_by = CancelledBy.SYSTEM
         appointment.cancelled_at = now
+    if actor is not None:
+        staff_acts.bookings_cancelled(
+            appointments=concerned, actor=actor, via=via, occurrence=occurrence.pk
+        )
+    notify.occurrence_cancelled(concerned)
     return concerned
 
 
@@ -400,6 +412,7 @@ def edit_permanence(
     today: datetime.date,
     now: datetime.datetime,
     cancel: Collection[int] = (),
+    actor=None,
 ) -> list[Appointment]:
     """Save an edit of an existing permanence and bring its future dates and slots in
     line with it; returns the appointments it cancelled (for the caller to tell).
@@ -421,7 +434,13 @@ def edit_permanence(
     if {a.pk for a in plan.moved} - set(cancel):
         raise BookingsWouldMove(plan.moved)
     cancelled = [
-        cancel_appointment(appointment=a, cancelled_by=CancelledBy.STAFF, now=now)
+        cancel_appointment(
+            appointment=a,
+            cancelled_by=CancelledBy.STAFF,
+            now=now,
+            actor=actor,
+            via="permanence_edit",
+        )
         for a in plan.moved
     ]
     _apply_schedule(plan, permanence)

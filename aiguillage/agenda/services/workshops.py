@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aiguillage.accounts import staff_acts
 from aiguillage.agenda import notify, place_calendar, rules
 from aiguillage.agenda.contact import Visitor, checked_visitor, contact_fields, contact_key
 from aiguillage.agenda.models import (
@@ -100,13 +101,21 @@ def register(
 
 @transaction.atomic
 def cancel_registration(
-    *, registration: Registration, cancelled_by: str, now: datetime.datetime
+    *,
+    registration: Registration,
+    cancelled_by: str,
+    now: datetime.datetime,
+    actor=None,
+    via: str = "",
+    tell: bool = True,
 ) -> Registration | None:
     """Cancel; if a confirmed seat is freed, promote the first person waiting.
 
-    Returns the promoted registration (to be told), or None. The registration given
-    says ``cancelled_now``: True only for the call that cancelled it (two requests may
-    share an instant: the caller tells the person once).
+    Returns the promoted registration, or None. The registration given says
+    ``cancelled_now``: True only for the call that cancelled it (two requests may share
+    an instant). That call queues the person's message with the transaction
+    (``tell=False``: an erasure, nobody left to tell) and, for a staff member
+    (``actor``), journals it; the person promoted is always told.
     """
     given = registration
     given.cancelled_now = False
@@ -119,12 +128,19 @@ def cancel_registration(
     registration.cancelled_by = cancelled_by
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_by", "cancelled_at", "updated_at"])
+    registration.cancelled_now = True
+    if actor is not None:
+        staff_acts.registrations_cancelled(registrations=[registration], actor=actor, via=via)
+    if tell:
+        notify.registration_cancelled(registration)
     if was == RegistrationStatus.WAITLISTED:
         Workshop.objects.filter(pk=registration.workshop_id, waitlisted__gt=0).update(
             waitlisted=F("waitlisted") - 1
         )
         return None
-    return _promote_first(registration.workshop_id, now=now, freed=True)
+    promoted = _promote_first(registration.workshop_id, now=now, freed=True)
+    notify.registration_promoted(promoted)
+    return promoted
 
 
 def _promote_first(workshop_pk: int, *, now: datetime.datetime, freed: bool) -> Registration | None:
@@ -266,13 +282,16 @@ def save_workshop(
     sessions: Iterable[Window],
     needs: Iterable[int] | None = None,
     now: datetime.datetime,
+    actor=None,
 ) -> WorkshopSaved:
     """Create or update a workshop and its sessions.
 
     More seats promote people waiting; fewer seats than confirmed people, or a
     waiting list shorter than the people waiting, is refused. Setting the status to
-    cancelled cancels every registration (returned, to be told). The counters are the
-    database's, never the form's. Raises an AgendaError (nothing written) when refused.
+    cancelled cancels every registration (journaled for the staff member ``actor``).
+    The people cancelled or promoted are told, queued with the transaction. The
+    counters are the database's, never the form's. Raises an AgendaError (nothing
+    written) when refused.
     """
     windows = _checked_sessions(sessions)
     _check_calendar(workshop, windows, now=now)
@@ -305,6 +324,13 @@ def save_workshop(
     _reconcile_sessions(workshop, windows, registered=registered)
     if needs is not None:
         workshop.needs.set(needs)
+    if cancelled and actor is not None:
+        staff_acts.registrations_cancelled(
+            registrations=cancelled, actor=actor, via="workshop_cancelled"
+        )
+    for registration in cancelled:
+        notify.registration_cancelled(registration)
+    notify.registration_promoted(promoted)
     return WorkshopSaved(workshop=workshop, promoted=promoted, cancelled=cancelled)
 
 

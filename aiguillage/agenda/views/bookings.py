@@ -4,7 +4,6 @@ whether the person came. Every active member of the network may do these."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from aiguillage.accounts import staff_acts
 from aiguillage.accounts.decorators import network_view
 from aiguillage.accounts.permissions import Action, request_can
-from aiguillage.agenda import notify, rules, staff_selectors
+from aiguillage.agenda import rules, staff_selectors
 from aiguillage.agenda.forms import DeskBookingForm
 from aiguillage.agenda.models import CancelledBy, Channel
 from aiguillage.agenda.services.appointments import (
@@ -33,17 +32,6 @@ ATTENDED = {"venu": True, "absent": False}
 
 def _role(request) -> str:
     return request.membership.role if request.membership is not None else ""
-
-
-def _journal_move(request, previous, moved) -> None:
-    """A move is a booking made and a booking cancelled by the staff member."""
-    role = _role(request)
-    staff_acts.booking_made(
-        appointment=moved, actor=request.user, role=role, moved_from=previous.pk
-    )
-    staff_acts.bookings_cancelled(
-        appointments=[previous], actor=request.user, role=role, via="move", moved_to=moved.pk
-    )
 
 
 @network_view(action=Action.AGENDA_BOOK)
@@ -118,19 +106,16 @@ def appointment_move(request, network, appointment_id: int) -> HttpResponse:
             error = _("Choisissez un des créneaux libres de la liste.")
         else:
             try:
-                with transaction.atomic():
-                    moved = move_appointment(
-                        appointment=appointment,
-                        slot=slot,
-                        channel=Channel.DESK,
-                        now=now,
-                        actor=request.user,
-                    )
-                    _journal_move(request, appointment, moved)
+                moved = move_appointment(  # journaled and told by the service
+                    appointment=appointment,
+                    slot=slot,
+                    channel=Channel.DESK,
+                    now=now,
+                    actor=request.user,
+                )
             except AgendaError as refusal:
                 error = str(refusal)
             else:
-                notify.appointment_moved(appointment, moved)
                 local = timezone.localtime(moved.slot.starts_at)
                 messages.success(
                     request,
@@ -159,16 +144,13 @@ def appointment_cancel(request, network, appointment_id: int) -> HttpResponse:
     may_cancel = rules.may_cancel(appointment, now=now, cancelled_by=CancelledBy.STAFF)
     if request.method == "POST":
         if may_cancel:
-            with transaction.atomic():
-                appointment = cancel_appointment(
-                    appointment=appointment, cancelled_by=CancelledBy.STAFF, now=now
-                )
-                if appointment.cancelled_now:  # not cancelled by someone else meanwhile
-                    staff_acts.bookings_cancelled(
-                        appointments=[appointment], actor=request.user, role=_role(request),
-                        via="appointment_page",
-                    )  # fmt: skip
-                    notify.appointment_cancelled(appointment)
+            cancel_appointment(  # journaled and told by the service, once
+                appointment=appointment,
+                cancelled_by=CancelledBy.STAFF,
+                now=now,
+                actor=request.user,
+                via="appointment_page",
+            )
             messages.success(request, _("Le rendez-vous est annulé ; la personne est prévenue."))
         else:
             messages.error(

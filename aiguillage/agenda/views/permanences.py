@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aiguillage.accounts import staff_acts
 from aiguillage.accounts.decorators import network_view
 from aiguillage.accounts.permissions import Action
-from aiguillage.agenda import notify, staff_selectors
+from aiguillage.agenda import staff_selectors
 from aiguillage.agenda.forms import CancelOccurrenceForm, PermanenceForm, describe_rule
 from aiguillage.agenda.models import OccurrenceStatus, Permanence, PermanenceKind
 from aiguillage.agenda.partner_day import partner_day_url
@@ -122,11 +121,8 @@ def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
                 today=timezone.localdate(),
                 now=now,
                 cancel=agreed,
+                actor=request.user,  # journaled and told by the service
             )
-            staff_acts.bookings_cancelled(
-                appointments=[a for a in cancelled if a.cancelled_now],
-                actor=request.user, role=_role(request), via="permanence_edit",
-            )  # fmt: skip
     except BookingsWouldMove as moved:
         context = {
             "network": network,
@@ -139,8 +135,6 @@ def permanence_edit(request, network, permanence_id: int) -> HttpResponse:
     except (AgendaError, ValidationError) as error:
         form.add_error(None, _message(error))
         return _render_form(request, network, form, permanence)
-    for appointment in cancelled:
-        notify.appointment_cancelled(appointment)
     if cancelled:
         messages.success(
             request,
@@ -167,14 +161,12 @@ def occurrence_cancel(request, network, occurrence_id: int) -> HttpResponse:
     form = CancelOccurrenceForm(request.POST or None)
     if request.method == "POST" and not already and occurrence.ends_at > now and form.is_valid():
         with transaction.atomic():
-            told = cancel_occurrence(
-                occurrence=occurrence, reason=form.cleaned_data["reason"], now=now
+            told = cancel_occurrence(  # journaled and told by the service
+                occurrence=occurrence,
+                reason=form.cleaned_data["reason"],
+                now=now,
+                actor=request.user,
             )
-            staff_acts.bookings_cancelled(
-                appointments=told, actor=request.user, role=_role(request), via="occurrence",
-                occurrence=occurrence.pk,
-            )  # fmt: skip
-        notify.occurrence_cancelled(told)
         messages.success(
             request,
             ngettext(

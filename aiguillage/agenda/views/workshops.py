@@ -12,7 +12,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
@@ -24,7 +23,7 @@ from django.utils.translation import ngettext
 from aiguillage.accounts import staff_acts
 from aiguillage.accounts.decorators import network_view
 from aiguillage.accounts.permissions import Action, request_can
-from aiguillage.agenda import notify, rules, staff_selectors
+from aiguillage.agenda import rules, staff_selectors
 from aiguillage.agenda.forms import (
     AttendanceForm,
     WorkshopForm,
@@ -32,6 +31,7 @@ from aiguillage.agenda.forms import (
     session_initial,
 )
 from aiguillage.agenda.models import (
+    CancelledBy,
     Channel,
     Registration,
     RegistrationStatus,
@@ -113,26 +113,19 @@ def _workshop_page(
         }
         return render(request, "agenda/staff/workshop_confirm.html", context)
     try:
-        with transaction.atomic():
-            saved = save_workshop(
-                workshop=form.instance,
-                sessions=sessions.windows(),
-                needs=[need.pk for need in form.cleaned_data["needs"]],
-                now=timezone.now(),
-            )
-            staff_acts.registrations_cancelled(
-                registrations=saved.cancelled, actor=request.user, role=_role(request),
-                via="workshop_cancelled",
-            )  # fmt: skip
+        saved = save_workshop(  # journals and tells the people concerned
+            workshop=form.instance,
+            sessions=sessions.windows(),
+            needs=[need.pk for need in form.cleaned_data["needs"]],
+            now=timezone.now(),
+            actor=request.user,
+        )
     except AgendaError as error:
         form.add_error(None, str(error))
         return render(request, "agenda/staff/workshop_form.html", context)
     except ValidationError as error:
         form.add_error(None, " ".join(error.messages))
         return render(request, "agenda/staff/workshop_form.html", context)
-    for registration in saved.cancelled:
-        notify.registration_cancelled(registration)
-    notify.registration_promoted(saved.promoted)
     messages.success(request, _saved_message(editing, saved))
     return redirect("agenda:workshop_detail", network.slug, saved.workshop.pk)
 
@@ -262,16 +255,13 @@ def registration_cancel(request, network, registration_id: int) -> HttpResponse:
             messages.error(request, _("Cette inscription était déjà annulée."))
             return redirect("agenda:workshop_detail", network.slug, workshop.pk)
         now = timezone.now()
-        with transaction.atomic():
-            promoted = cancel_registration(registration=registration, cancelled_by="staff", now=now)
-            registration.refresh_from_db()
-            if registration.cancelled_now:  # not cancelled by someone else meanwhile
-                staff_acts.registrations_cancelled(
-                    registrations=[registration], actor=request.user, role=_role(request),
-                    via="registration_page",
-                )  # fmt: skip
-                notify.registration_cancelled(registration)
-        notify.registration_promoted(promoted)
+        promoted = cancel_registration(  # journaled and told by the service, once
+            registration=registration,
+            cancelled_by=CancelledBy.STAFF,
+            now=now,
+            actor=request.user,
+            via="registration_page",
+        )
         text = _("L'inscription est annulée ; la personne est prévenue.")
         if promoted is not None:
             text += " " + _(

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aiguillage.accounts.decorators import network_view
 from aiguillage.accounts.permissions import Action
-from aiguillage.agenda import notify
 from aiguillage.compliance import rights
 from aiguillage.compliance.exports import export_response, private_response
 from aiguillage.compliance.rights import Erased, NothingHeld, Requester
@@ -128,6 +127,5 @@ def rights_erase(request, network: Network) -> HttpResponse:
     except NothingHeld:
         messages.info(request, _("Il n'y avait plus rien à effacer pour ce contact."))
     else:
-        notify.registration_promoted(erased.promoted)
         messages.success(request, erased_message(erased))
     return redirect(reverse("compliance:rights", args=[network.slug]))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from aiguillage.agenda import notify, rules
+from aiguillage.agenda import rules
 from aiguillage.agenda.contact import read_manage_token
 from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, booking_of_short_code, manage_path
 from aiguillage.agenda.messages import calendar_file
@@ -123,11 +123,8 @@ def manage_cancel(request, network, token: str) -> HttpResponse:
         return private_page(redirect(manage_path(booking)))
     if request.method == "POST":
         if _is_appointment(booking):
-            cancelled = cancel_appointment(
-                appointment=booking, cancelled_by=CancelledBy.VISITOR, now=now
-            )
-            if cancelled.cancelled_now:  # not cancelled by another tab meanwhile
-                notify.appointment_cancelled(cancelled)
+            # Told once by the service, even if another tab cancelled it meanwhile.
+            cancel_appointment(appointment=booking, cancelled_by=CancelledBy.VISITOR, now=now)
             messages.success(
                 request,
                 _(
@@ -136,12 +133,9 @@ def manage_cancel(request, network, token: str) -> HttpResponse:
                 ),
             )
         else:
-            promoted = cancel_registration(
+            cancel_registration(  # told once by the service, the person promoted too
                 registration=booking, cancelled_by=CancelledBy.VISITOR, now=now
             )
-            if booking.cancelled_now:  # not cancelled by another tab meanwhile
-                notify.registration_cancelled(booking)
-            notify.registration_promoted(promoted)
             messages.success(
                 request,
                 _(
@@ -186,7 +180,6 @@ def manage_move(request, network, token: str) -> HttpResponse:
                 if "semaine" not in request.GET:  # stay on the week the person chose in
                     offset = offset_of(chosen.starts_at)
             else:
-                notify.appointment_moved(booking, moved)
                 messages.success(
                     request,
                     _(

@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aiguillage.agenda import notify
 from aiguillage.agenda.links import manage_path
 from aiguillage.compliance import proofs, rights
 from aiguillage.compliance.exports import export_response
@@ -96,7 +95,6 @@ def my_data_export(request, network, token: str) -> HttpResponse:
 
 
 def _erased_page(request, network, erased: rights.Erased) -> HttpResponse:
-    notify.registration_promoted(erased.promoted)
     messages.success(
         request,
         _(

@@ -16,7 +16,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from aiguillage.agenda import notify
 from aiguillage.compliance import rights
 from aiguillage.compliance.rights import NothingHeld, Requester
 from aiguillage.core.models import Network
@@ -88,7 +87,6 @@ class Command(BaseCommand):
         except NothingHeld:
             self.stdout.write(f"Nothing held for this contact in {network.slug}: nothing erased.")
             return
-        notify.registration_promoted(erased.promoted)
         counts = erased.counts()
         self.stdout.write(
             f"Erased {_rows(counts)} of {network.slug}; "
