@@ -9,6 +9,9 @@ from tests.core.factories import NetworkFactory, SiteFactory
 
 
 def count_queries(client, url):
+    """The queries of a page seen again: the first visit of a network also writes the
+    session (the network is remembered once, not on every page)."""
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -88,3 +91,20 @@ def test_today_at_the_desk_queries_do_not_grow_with_rows(client):
     add_rows(1)
     add_rows(2)
     assert count_queries(client, url) == with_one
+
+
+@pytest.mark.django_db
+def test_the_desk_seen_again_writes_nothing(client):
+    """Reading the desk never writes: the network and the working site are remembered
+    in the session only when they change (issue 16: every desk request wrote its
+    session, a write transaction that on SQLite locks the whole database)."""
+    network = NetworkFactory()
+    site = SiteFactory(network=network)
+    member = MembershipFactory(network=network)
+    client.force_login(member.user)
+    url = f"/r/{network.slug}/orientation/?q=impots&site={site.slug}"
+    assert client.get(url).status_code == 200  # the first visit remembers them
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []

@@ -42,7 +42,9 @@ def network_view(*, action: Action | str):
             if not request_can(request, checked):
                 raise PermissionDenied("This page is for another role.")
             request.network = network
-            request.session[CURRENT_NETWORK_SESSION_KEY] = network.slug
+            if request.session.get(CURRENT_NETWORK_SESSION_KEY) != network.slug:
+                # Written when it changes only: a session write is a database write.
+                request.session[CURRENT_NETWORK_SESSION_KEY] = network.slug
             with timezone.override(network.zone):  # the network's times on its pages
                 return view(request, network, *args, **kwargs)
 

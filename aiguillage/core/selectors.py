@@ -49,12 +49,21 @@ CURRENT_NETWORK_SESSION_KEY = "current_network"
 WORKING_SITE_SESSION_KEY = "working_site"
 
 
+def working_site_slug(request, network: Network) -> str:
+    """The slug of the site remembered for ``network`` ("" for none), without a query."""
+    return request.session.get(WORKING_SITE_SESSION_KEY, {}).get(network.slug) or ""
+
+
 def working_site(request, network: Network) -> Site | None:
-    slug = request.session.get(WORKING_SITE_SESSION_KEY, {}).get(network.slug)
+    slug = working_site_slug(request, network)
     return network.sites.filter(slug=slug, is_active=True).first() if slug else None
 
 
 def remember_working_site(request, network: Network, site: Site) -> None:
+    """Remember ``site``; the session is written only when it changes (a desk request
+    that writes its session takes the database's write lock, on SQLite the whole file)."""
     remembered = dict(request.session.get(WORKING_SITE_SESSION_KEY, {}))
+    if remembered.get(network.slug) == site.slug:
+        return
     remembered[network.slug] = site.slug
     request.session[WORKING_SITE_SESSION_KEY] = remembered

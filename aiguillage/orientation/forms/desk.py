@@ -66,9 +66,17 @@ class DeskForm(forms.Form):
         choices=Mode.choices, required=False, widget=forms.MultipleHiddenInput
     )
 
-    def __init__(self, *args, network: Network, initial_site: Site | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        network: Network,
+        initial_site: Site | None = None,
+        sites: dict[str, Site] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.sites = {site.slug: site for site in sites_of_network(network)}
+        # ``sites``: the network's sites already read by the view (one query a request).
+        self.sites = sites if sites is not None else desk_sites(network)
         self.fields["site"].choices = [(slug, s.name) for slug, s in self.sites.items()]
         if initial_site is not None:
             self.fields["site"].initial = initial_site.slug
@@ -109,6 +117,11 @@ class DeskForm(forms.Form):
         if opened is None:
             return None
         return datetime.datetime.fromtimestamp(opened, tz=datetime.UTC)
+
+
+def desk_sites(network: Network) -> dict[str, Site]:
+    """The sites the desk may work from, by slug."""
+    return {site.slug: site for site in sites_of_network(network)}
 
 
 def conversation_form(data, *, network: Network, initial_site: Site | None = None) -> DeskForm:

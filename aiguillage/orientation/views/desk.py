@@ -31,18 +31,23 @@ from aiguillage.catalog.models import Need
 from aiguillage.catalog.selectors import themes_with_needs
 from aiguillage.catalog.texts import catalog_texts
 from aiguillage.core.models import Network, Site
-from aiguillage.core.selectors import remember_working_site, working_site
+from aiguillage.core.selectors import remember_working_site, working_site_slug
 from aiguillage.core.shortcuts import or_404
 from aiguillage.directory.models import Structure
 from aiguillage.orientation.engine import Orientation, TargetKind, orient
-from aiguillage.orientation.forms.desk import CONVERSATION_PREFIX, DeskForm, conversation_form
+from aiguillage.orientation.forms.desk import (
+    CONVERSATION_PREFIX,
+    DeskForm,
+    conversation_form,
+    desk_sites,
+)
 from aiguillage.orientation.interactions import record_interaction
 from aiguillage.orientation.models import Mode, Outcome
 
 
-def _remembered_site(request, network: Network) -> Site | None:
+def _remembered_site(request, network: Network, sites: dict[str, Site]) -> Site | None:
     """The site the member chose last, else the site of their next permanence."""
-    site = working_site(request, network)
+    site = sites.get(working_site_slug(request, network))
     if site is None and request.membership is not None:
         site = staff_selectors.next_site_of(request.membership, timezone.now())
     return site
@@ -154,16 +159,15 @@ def _render_desk(request, network: Network, form: DeskForm, **extra) -> HttpResp
 def desk(request, network) -> HttpResponse:
     """GET with ``need`` (a catalog slug) works as a link; what is typed is POSTed, so
     that words that could name someone never land in a URL or a server log."""
-    remembered = _remembered_site(request, network)
-    data = request.POST if request.method == "POST" else (request.GET or None)
-    form = DeskForm(None, network=network, initial_site=remembered)
-    if not form.sites:
+    sites = desk_sites(network)  # read once for the whole request
+    if not sites:
         return render(request, "orientation/desk/no_site.html", {"network": network})
-    if data is not None:
-        if "site" not in data:
-            data = data.copy()
-            data["site"] = remembered.slug if remembered else next(iter(form.sites))
-        form = DeskForm(data, network=network, initial_site=remembered)
+    remembered = _remembered_site(request, network, sites)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    if data is not None and "site" not in data:
+        data = data.copy()
+        data["site"] = remembered.slug if remembered else next(iter(sites))
+    form = DeskForm(data, network=network, initial_site=remembered, sites=sites)
     return _render_desk(request, network, form)
 
 
