@@ -78,9 +78,9 @@ EXEMPT = {
     "aiguillage.accounts.forms.VerificationForm.code": "a one-time code, checked and forgotten",
     "aiguillage.orientation.forms.desk.DeskForm.q": "the words of a search, never stored",
     "aiguillage.directory.forms.DirectorySearchForm.commune": "a search, never stored",
-    "aiguillage.public.views.orientation.SearchForm.demarche": "a search, never stored",
-    "aiguillage.public.views.orientation.SearchForm.lieu": "a search, never stored",
-    "aiguillage.public.views.orientation.ResultsForm.commune": "a search, never stored",
+    "aiguillage.public.orientation_forms.SearchForm.demarche": "a search, never stored",
+    "aiguillage.public.orientation_forms.SearchForm.lieu": "a search, never stored",
+    "aiguillage.public.orientation_forms.ResultsForm.commune": "a search, never stored",
     "aiguillage.compliance.rights_forms.ContactForm.email": (
         "the contact a person gave, to find their bookings: contact is its purpose"
     ),

@@ -205,7 +205,7 @@ def test_the_page_loads_without_login_and_runs_nothing_for_a_bare_visit(client, 
         raise AssertionError("nothing is searched on a bare visit")
 
     monkeypatch.setattr("aiguillage.public.views.orientation.orient", must_not_run)
-    monkeypatch.setattr("aiguillage.public.views.orientation.search_needs", must_not_run)
+    monkeypatch.setattr("aiguillage.public.orientation_forms.search_needs", must_not_run)
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
@@ -389,8 +389,8 @@ def test_an_empty_search_says_what_to_write(client, scene, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("nothing is searched for an empty form")
 
-    monkeypatch.setattr("aiguillage.public.views.orientation.search_needs", must_not_run)
-    monkeypatch.setattr("aiguillage.public.views.orientation.find_communes", must_not_run)
+    monkeypatch.setattr("aiguillage.public.orientation_forms.search_needs", must_not_run)
+    monkeypatch.setattr("aiguillage.public.orientation_forms.find_communes", must_not_run)
     response = client.post(URL, {"demarche": "  ", "lieu": ""})
     assert response.status_code == 400
     html = response.content.decode()
