@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import QuerySet
+from django.utils.crypto import constant_time_compare
 
-from aiguillage.agenda.models import OccurrenceStatus, Permanence, Slot
+from aiguillage.agenda.contact import read_manage_token
+from aiguillage.agenda.links import APPOINTMENT, REGISTRATION
+from aiguillage.agenda.models import (
+    Appointment,
+    OccurrenceStatus,
+    Permanence,
+    Registration,
+    Slot,
+)
 from aiguillage.catalog.models import Need
 from aiguillage.core.models import Network, Site
 
@@ -57,3 +66,33 @@ def free_slots(
         slots = slots.filter(permanence_id__in=handling)
     limit = min(max(limit, 1), MAX_SLOTS)
     return list(slots.select_related("permanence", "site").order_by("starts_at", "pk")[:limit])
+
+
+def booking_of_manage_token(
+    token: str, *, network: Network | None = None
+) -> Appointment | Registration | None:
+    """The booking a manage link names (the portal's page, "Mes données", the API's
+    cancel), or None: a forged, altered or revoked token, an erased booking, or (with
+    ``network``) another network's. The one place a manage token is read; its key is
+    compared in constant time. Comes with what the manage page shows."""
+    for kind, model in ((APPOINTMENT, Appointment), (REGISTRATION, Registration)):
+        read = read_manage_token(token, kind)
+        if read is None:
+            continue
+        pk, key = read
+        found = model.objects.filter(pk=pk, purged_at__isnull=True)
+        if network is not None:
+            found = found.filter(network=network)
+        if model is Appointment:
+            found = found.select_related(
+                "slot__permanence__site", "slot__occurrence", "need", "network"
+            )
+        else:
+            found = found.select_related("workshop__site", "network").prefetch_related(
+                "workshop__sessions"
+            )
+        booking = found.first()
+        if booking is None or not constant_time_compare(booking.manage_key, key):
+            return None
+        return booking
+    return None

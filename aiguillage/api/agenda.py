@@ -39,7 +39,7 @@ from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
 from aiguillage.agenda import rules
-from aiguillage.agenda.contact import Visitor, checked_visitor, manage_token, read_manage_token
+from aiguillage.agenda.contact import Visitor, checked_visitor, manage_token
 from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, manage_url
 from aiguillage.agenda.models import (
     Appointment,
@@ -51,7 +51,7 @@ from aiguillage.agenda.models import (
     Slot,
     Workshop,
 )
-from aiguillage.agenda.selectors import MAX_SLOTS, free_slots
+from aiguillage.agenda.selectors import MAX_SLOTS, booking_of_manage_token, free_slots
 from aiguillage.agenda.services.appointments import book_slot, cancel_appointment
 from aiguillage.agenda.services.workshops import cancel_registration, register
 from aiguillage.api.agenda_schemas import (
@@ -394,14 +394,10 @@ def register_online(request, workshop_id: int):
 
 
 def _booking(token: str) -> Appointment | Registration:
-    for kind, model in ((APPOINTMENT, Appointment), (REGISTRATION, Registration)):
-        found = read_manage_token(token, kind)
-        if found is not None:
-            pk, key = found
-            booking = model.objects.filter(pk=pk, manage_key=key, purged_at=None).first()
-            if booking is not None:
-                return booking
-    raise HttpError(404, _("Aucune réservation ne correspond à ce lien."))
+    booking = booking_of_manage_token(token)
+    if booking is None:
+        raise HttpError(404, _("Aucune réservation ne correspond à ce lien."))
+    return booking
 
 
 def _cancel_appointment(appointment: Appointment, now: datetime.datetime) -> None:

@@ -16,12 +16,10 @@ from django.http import Http404
 
 from aiguillage.agenda import rules
 from aiguillage.agenda.models import (
-    Appointment,
     BookableBy,
     Channel,
     OccurrenceStatus,
     Permanence,
-    Registration,
     Slot,
     Workshop,
 )
@@ -230,25 +228,3 @@ def is_bookable_online(slot: Slot, *, now: datetime.datetime) -> bool:
 def needs_of(permanence: Permanence) -> list[Need]:
     """The démarches a permanence handles (prefetched), by name; inactive ones left out."""
     return sorted((n for n in permanence.needs.all() if n.is_active), key=lambda n: n.name)
-
-
-# Bookings reached through a manage link
-
-
-def appointment_for_manage(network: Network, pk: int) -> Appointment | None:
-    return (
-        Appointment.objects.of_network(network)
-        .filter(pk=pk, purged_at__isnull=True)
-        .select_related("slot__permanence__site", "slot__occurrence", "need", "network")
-        .first()
-    )
-
-
-def registration_for_manage(network: Network, pk: int) -> Registration | None:
-    return (
-        Registration.objects.of_network(network)
-        .filter(pk=pk, purged_at__isnull=True)
-        .select_related("workshop__site", "network")
-        .prefetch_related("workshop__sessions")
-        .first()
-    )

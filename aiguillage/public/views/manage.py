@@ -12,12 +12,10 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from aiguillage.agenda import rules
-from aiguillage.agenda.contact import read_manage_token
-from aiguillage.agenda.links import APPOINTMENT, REGISTRATION, booking_of_short_code, manage_path
+from aiguillage.agenda.links import booking_of_short_code, manage_path
 from aiguillage.agenda.messages import calendar_file
 from aiguillage.agenda.models import (
     Appointment,
@@ -27,34 +25,24 @@ from aiguillage.agenda.models import (
     Registration,
     RegistrationStatus,
 )
+from aiguillage.agenda.selectors import booking_of_manage_token
 from aiguillage.agenda.services.appointments import cancel_appointment, move_appointment
 from aiguillage.agenda.services.errors import AgendaError
 from aiguillage.agenda.services.workshops import cancel_registration
 from aiguillage.public.decorators import private_page, public_view
 from aiguillage.public.forms import MoveForm
 from aiguillage.public.selectors import (
-    appointment_for_manage,
     get_bookable_permanence,
-    registration_for_manage,
 )
 from aiguillage.public.throttle import limit_posts
 from aiguillage.public.weeks import offset_of, week_context, week_offset
 
 
 def booking_or_404(network, token: str) -> Appointment | Registration:
-    for kind, find in (
-        (APPOINTMENT, appointment_for_manage),
-        (REGISTRATION, registration_for_manage),
-    ):
-        read = read_manage_token(token, kind)
-        if read is None:
-            continue
-        pk, key = read
-        booking = find(network, pk)
-        if booking is None or not constant_time_compare(booking.manage_key, key):
-            break
-        return booking
-    raise Http404("No such booking.")
+    booking = booking_of_manage_token(token, network=network)
+    if booking is None:
+        raise Http404("No such booking.")
+    return booking
 
 
 def _is_appointment(booking) -> bool:
