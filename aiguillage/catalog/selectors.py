@@ -85,9 +85,9 @@ def search_needs(query: str, *, limit: int = 10) -> list[SearchResult]:
 def themes_with_needs() -> list[Theme]:
     """Themes with their active needs as ``active_needs`` (three queries in all)."""
     needs = Need.objects.active().prefetch_related("operators").order_by("-popularity", "name")
-    return list(
-        Theme.objects.prefetch_related(Prefetch("needs", queryset=needs, to_attr="active_needs"))
-    )
+    # django-stubs cannot type a Prefetch to an attribute of a custom QuerySet.
+    active = Prefetch("needs", queryset=needs, to_attr="active_needs")  # type: ignore[misc]
+    return list(Theme.objects.prefetch_related(active))  # type: ignore[arg-type]
 
 
 def get_need(slug: str) -> Need:

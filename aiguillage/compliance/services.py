@@ -42,7 +42,7 @@ def _coordinator_role(*, actor: User | None, network: Network) -> str:
     if actor is None:
         return ""
     membership = Membership.objects.active().filter(user=actor, network=network).first()
-    if not can(membership, Action.PRIVACY_RETENTION):
+    if membership is None or not can(membership, Action.PRIVACY_RETENTION):
         raise PermissionDenied("Only a coordinator of the network sets its retention.")
     return membership.role
 

@@ -17,6 +17,10 @@ class Channel(models.TextChoices):
 
 
 class VisitorContact(models.Model):
+    # Not a column: the cancelling service sets it on the row it returns, True only for
+    # the call that cancelled it (the one that journals and tells the person).
+    cancelled_now: bool = False
+
     first_name = models.CharField(
         _("prénom ou pseudonyme"),
         max_length=60,

@@ -155,6 +155,8 @@ def declare_closure(
         session.delete()
     for workshop in removed_from.values():
         first = workshop.sessions.order_by("starts_at").first()
+        if first is None:  # every session closed: the workshop was cancelled above
+            continue
         Workshop.objects.filter(pk=workshop.pk).update(starts_at=first.starts_at)
         for registration in impact.registrations:
             if registration.workshop_id == workshop.pk:

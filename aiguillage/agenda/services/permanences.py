@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -210,7 +211,8 @@ def materialise(
                 _slot(permanence, occurrence, slot)
                 for occurrence in occurrences
                 for slot in split_into_slots(
-                    Window(occurrence.starts_at, occurrence.ends_at), permanence.slot_minutes
+                    Window(occurrence.starts_at, occurrence.ends_at),
+                    cast(int, permanence.slot_minutes),  # set unless walk-in (a constraint)
                 )
             ],
             batch_size=1000,
@@ -355,7 +357,7 @@ def _plan_schedule(
         wanted = (
             {}
             if new.walk_in
-            else {w.starts_at: w for w in split_into_slots(window, new.slot_minutes)}
+            else {w.starts_at: w for w in split_into_slots(window, cast(int, new.slot_minutes))}
         )
         existing = {slot.starts_at for slot in slots}
         for slot in slots:

@@ -175,7 +175,8 @@ def why_in_words(recommendation: Recommendation, facts: Facts) -> str:
         return f"{what}, {reception}"
     if target.kind == TargetKind.ONLINE_SERVICE:
         return _("le service officiel en ligne, ouvert à toute heure")
-    if target.kind in (TargetKind.PARTNER_SLOT, TargetKind.STAFF_SLOT, TargetKind.WORKSHOP):
+    dated = (TargetKind.PARTNER_SLOT, TargetKind.STAFF_SLOT, TargetKind.WORKSHOP)
+    if target.kind in dated and target.starts_at is not None:
         return _("%(where)s, %(when)s") % {
             "where": wording.at_site(target.site_name, target.distance_km or 0.0),
             "when": wording.when(target.starts_at, at),

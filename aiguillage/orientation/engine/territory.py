@@ -58,9 +58,9 @@ def territory(facts: Facts, situation: Situation, condition: TerritorialConditio
     at = facts.at
     limit = at + datetime.timedelta(days=condition.max_wait_days)
     deadline = deadline_end(situation, at)
-    before_deadline = deadline is not None and deadline < limit
-    if before_deadline:
-        limit = deadline
+    before_deadline = False
+    if deadline is not None and deadline < limit:
+        before_deadline, limit = True, deadline
     receiving: list[tuple[float, str, datetime.datetime]] = []
     unknown: list[tuple[float, str]] = []
     competent = 0
