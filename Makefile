@@ -13,8 +13,14 @@ DEV := AIGUILLAGE_ENV=dev
 # everywhere else unless turned off like this (docs/authentication.md).
 DEMO_AUTH := AIGUILLAGE_REQUIRE_2FA=$${AIGUILLAGE_REQUIRE_2FA:-false}
 TEST_POSTGRES_URL ?= postgres://aiguillage:aiguillage@127.0.0.1:5432/aiguillage
+# The suite runs on every core (pytest-xdist), each worker on its own test database
+# (var/test_aiguillage.sqlite3_gw0, …; test_aiguillage_gw0, … on PostgreSQL). Tests that
+# share a server stay on one worker (loadgroup); the workers keep pytest-django's order
+# (no loadscope reorder). PYTEST_WORKERS=4, or 0 for one process without xdist.
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
-.PHONY: help install run serve test test-sqlite test-postgres test-instants lint format bench messages demo clean
+.PHONY: help install run serve test test-fast test-sqlite test-postgres test-instants lint format bench messages demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,11 +54,17 @@ test: install ## The whole suite: SQLite, then PostgreSQL when TEST_POSTGRES=1 o
 
 test-sqlite: install
 	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL $(DEV) $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(DEV) $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: install
 	@echo "== Test suite on PostgreSQL =="
-	$(DEV) DATABASE_URL="$${DATABASE_URL:-$(TEST_POSTGRES_URL)}" $(PY) -m pytest $(PYTEST_ARGS)
+	$(DEV) DATABASE_URL="$${DATABASE_URL:-$(TEST_POSTGRES_URL)}" $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# Not the whole suite: the edit-and-rerun loop (make test-fast PYTEST_ARGS=tests/agenda;
+# FAST_MARKERS= to keep every test). `make test` before a commit; CI runs everything.
+FAST_MARKERS ?= not slow and not browser
+test-fast: install ## SQLite, test databases kept (--reuse-db), no slow or browser tests
+	env -u DATABASE_URL $(DEV) $(PY) -m pytest $(XDIST) --reuse-db -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 # The suite runs under one frozen "now" (config/pytest_plugin.py) and must pass at any
 # instant: the instants that broke it once, on the tests that read the clock most.
@@ -62,14 +74,15 @@ CLOCK_TESTS ?= tests/agenda tests/public tests/orientation tests/api tests/priva
 test-instants: install ## The clock-sensitive tests at other instants (AIGUILLAGE_TEST_NOW)
 	@for instant in $(INSTANTS); do \
 		echo "== Tests at $$instant =="; \
-		env -u DATABASE_URL $(DEV) AIGUILLAGE_TEST_NOW=$$instant $(PY) -m pytest -q \
+		env -u DATABASE_URL $(DEV) AIGUILLAGE_TEST_NOW=$$instant $(PY) -m pytest -q $(XDIST) \
 			$(CLOCK_TESTS) || exit 1; \
 	done
 
-lint: install ## ruff check, ruff format --check, the apps' layers, no missing migration
+lint: install ## ruff, the apps' layers, mypy, no missing migration
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(DEV) $(VENV)/bin/lint-imports  # the apps' layers (docs/development.md)
+	$(DEV) $(VENV)/bin/mypy  # types of services, selectors, rules, engine
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 format: install ## Apply ruff's fixes and formatting

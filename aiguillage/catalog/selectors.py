@@ -86,7 +86,7 @@ def themes_with_needs() -> list[Theme]:
     """Themes with their active needs as ``active_needs`` (three queries in all)."""
     needs = Need.objects.active().prefetch_related("operators").order_by("-popularity", "name")
     # django-stubs cannot type a Prefetch to an attribute of a custom QuerySet.
-    active = Prefetch("needs", queryset=needs, to_attr="active_needs")  # type: ignore[misc]
+    active = Prefetch("needs", queryset=needs, to_attr="active_needs")
     return list(Theme.objects.prefetch_related(active))  # type: ignore[arg-type]
 
 

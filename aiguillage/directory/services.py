@@ -16,13 +16,12 @@ whatever their interface language.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -53,21 +52,10 @@ EDITABLE_FIELDS = (
 )
 _DATE_FIELDS = ("agreement_start", "agreement_end")
 _CHOICE_FIELDS = ("status", "referral_channel")
-SUMMARY_MAX_LENGTH = PartnershipChange._meta.get_field("summary").max_length
+SUMMARY_MAX_LENGTH: int = PartnershipChange._meta.get_field("summary").max_length or 0
 # Regions whose national numbers (0262…, 0590…) a French desk may type without +code.
 # A chain of duplicates longer than this is a data error, not a place.
 _MAX_DUPLICATE_HOPS = 10
-
-
-@dataclass(frozen=True)
-class ContactDetails:
-    """One work contact at a partner, as a form gives it (``id`` set to edit an existing one)."""
-
-    name: str
-    job_title: str = ""
-    email: str = ""
-    phone: str = ""
-    id: int | None = None
 
 
 # ---------------------------------------------------------------- helpers
@@ -157,13 +145,13 @@ def _display(field: str, value: Any) -> str:
     if field in _DATE_FIELDS:
         return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
     if field in _CHOICE_FIELDS:
-        choices = dict(Partnership._meta.get_field(field).choices)
+        choices = dict(cast(models.Field, Partnership._meta.get_field(field)).choices or ())
         return str(choices.get(value, value))
     return str(value)
 
 
 def _label(field: str) -> str:
-    return str(Partnership._meta.get_field(field).verbose_name)
+    return str(cast(models.Field, Partnership._meta.get_field(field)).verbose_name)
 
 
 def _summary(changes: dict[str, list]) -> str:
@@ -427,77 +415,6 @@ def remove_partner_contact(*, contact: PartnerContact, actor: User | None) -> No
         changes={"contacts": [before, after]},
     )
     _touch(partnership)
-
-
-@transaction.atomic
-def set_partner_contacts(
-    *, partnership: Partnership, contacts: Sequence[ContactDetails], actor: User | None
-) -> list[PartnerContact]:
-    """Make the partnership's contacts exactly ``contacts`` (the whole list, as a formset).
-
-    Items with an ``id`` edit that contact, items without one are added, contacts
-    left out are removed. Everything is validated before anything is written, and
-    an error names the contact it is about. One history entry, none if nothing
-    changed.
-    """
-    _check_actor(actor=actor, network=partnership.network)
-    existing = {contact.pk: contact for contact in partnership.contacts.all()}
-    lines_before = {pk: _contact_line(contact) for pk, contact in existing.items()}
-    kept: list[PartnerContact] = []
-    errors = []
-    for position, details in enumerate(contacts, start=1):
-        if details.id is not None and details.id not in existing:
-            # Another partnership's contact (or a stale form): never touched from here.
-            raise ValidationError(_("Ce contact n'appartient pas à ce partenariat."))
-        contact = existing.get(details.id) or PartnerContact(partnership=partnership)
-        contact.name, contact.job_title = details.name, details.job_title
-        contact.email, contact.phone = details.email, details.phone
-        try:
-            _clean_contact(contact)
-        except ValidationError as exc:
-            errors.extend(
-                _("Contact %(position)d (%(name)s) : %(message)s")
-                % {"position": position, "name": details.name or "—", "message": message}
-                for message in exc.messages
-            )
-        kept.append(contact)
-    if errors:
-        raise ValidationError(errors)
-    kept_ids = {contact.pk for contact in kept if contact.pk is not None}
-    removed = [contact for pk, contact in existing.items() if pk not in kept_ids]
-    added = [contact for contact in kept if contact.pk is None]
-    edited = [
-        contact
-        for contact in kept
-        if contact.pk is not None and _contact_line(contact) != lines_before[contact.pk]
-    ]
-    kept.sort(key=lambda contact: (contact.name, contact.pk or 0))
-    if not (removed or added or edited):
-        return kept
-    PartnerContact.objects.filter(pk__in=[contact.pk for contact in removed]).delete()
-    for contact in [*edited, *added]:
-        contact.save()
-    with _in_site_language():
-        parts = []
-        for label, group in (
-            (_("ajouté"), added),
-            (_("retiré"), removed),
-            (_("modifié"), edited),
-        ):
-            if group:
-                parts.append(f"{label} : {', '.join(sorted(c.name for c in group))}")
-        summary = _("Contacts mis à jour (%(details)s)") % {"details": " ; ".join(parts)}
-    _record(
-        partnership=partnership,
-        actor=actor,
-        summary=summary,
-        changes={"contacts": [sorted(lines_before.values()), _contact_lines(kept)]},
-    )
-    _touch(partnership)
-    return kept
-
-
-# ---------------------------------------------------------------- priority needs
 
 
 @transaction.atomic

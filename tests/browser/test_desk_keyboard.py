@@ -77,6 +77,9 @@ def test_sentence_choice_first_name_only_booking_slip_and_next(page, librarian, 
     results = page.locator("#desk-results")
     choices = results.locator(".desk__choices")
     expect(choices).to_contain_text("Deux démarches sont proches. Laquelle ?")
+    # A search typed letter by letter may still be answering: wait until the last answer
+    # has replaced the results, or Tab would walk a list about to change.
+    page.wait_for_load_state("networkidle")
     # The propositions are in view while the form is used.
     first_card = results.locator(".desk__card").first
     expect(first_card).to_be_visible()

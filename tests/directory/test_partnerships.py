@@ -22,13 +22,11 @@ from aiguillage.directory.partnership_selectors import (
     priority_needs_of,
 )
 from aiguillage.directory.services import (
-    ContactDetails,
     add_partner_contact,
     create_partnership,
     make_prospect,
     normalise_phone,
     remove_partner_contact,
-    set_partner_contacts,
     set_priority_needs,
     update_partnership,
 )
@@ -520,97 +518,7 @@ def test_another_networks_member_cannot_touch_contacts(partnership):
         add_partner_contact(partnership=partnership, actor=outsider, name="Intrus")
     with pytest.raises(PermissionDenied):
         remove_partner_contact(contact=contact, actor=outsider)
-    with pytest.raises(PermissionDenied):
-        set_partner_contacts(partnership=partnership, contacts=[], actor=outsider)
     assert list(partnership.contacts.all()) == [contact]
-
-
-def test_set_contacts_adds_edits_and_removes_in_one_entry(partnership, coordinator):
-    edited = PartnerContactFactory(
-        partnership=partnership, name="Ali Ben", job_title="", email="", phone=""
-    )
-    PartnerContactFactory(
-        partnership=partnership, name="Zoé Roux", job_title="", email="", phone=""
-    )
-    unchanged = PartnerContactFactory(
-        partnership=partnership, name="Jean Vidal", job_title="", email="", phone=""
-    )
-    result = set_partner_contacts(
-        partnership=partnership,
-        actor=coordinator,
-        contacts=[
-            ContactDetails(id=edited.pk, name="Ali Ben", phone="04 67 00 00 01"),
-            ContactDetails(id=unchanged.pk, name="Jean Vidal"),
-            ContactDetails(name="Chloé Martin", email="chloe.martin@ccas.example"),
-        ],
-    )
-    assert [c.name for c in result] == ["Ali Ben", "Chloé Martin", "Jean Vidal"]
-    assert sorted(partnership.contacts.values_list("name", "phone")) == [
-        ("Ali Ben", "+33467000001"),
-        ("Chloé Martin", ""),
-        ("Jean Vidal", ""),
-    ]
-    [entry] = entries(partnership)
-    assert entry.summary == (
-        "Contacts mis à jour (ajouté : Chloé Martin ; retiré : Zoé Roux ; modifié : Ali Ben)"
-    )
-    assert entry.changes == {
-        "contacts": [
-            ["Ali Ben", "Jean Vidal", "Zoé Roux"],
-            ["Ali Ben, +33467000001", "Chloé Martin, chloe.martin@ccas.example", "Jean Vidal"],
-        ]
-    }
-
-
-def test_set_contacts_with_the_same_list_records_nothing(partnership, coordinator):
-    contact = PartnerContactFactory(partnership=partnership, phone="+33467123456")
-    set_partner_contacts(
-        partnership=partnership,
-        actor=coordinator,
-        contacts=[
-            ContactDetails(
-                id=contact.pk,
-                name=contact.name,
-                job_title=contact.job_title,
-                email=contact.email,
-                phone="04 67 12 34 56",  # the same number, typed as people do
-            )
-        ],
-    )
-    assert entries(partnership) == []
-
-
-def test_set_contacts_never_touches_another_partnerships_contact(partnership, coordinator):
-    foreign = PartnerContactFactory(name="Contact d'un autre réseau")
-    with pytest.raises(ValidationError, match="n'appartient pas"):
-        set_partner_contacts(
-            partnership=partnership,
-            actor=coordinator,
-            contacts=[ContactDetails(id=foreign.pk, name="Détourné")],
-        )
-    foreign.refresh_from_db()
-    assert foreign.name == "Contact d'un autre réseau"
-    assert foreign.partnership != partnership
-
-
-def test_set_contacts_validates_all_before_writing_and_names_the_culprit(partnership, coordinator):
-    existing = PartnerContactFactory(partnership=partnership, name="Ali Ben")
-    with pytest.raises(ValidationError) as error:
-        set_partner_contacts(
-            partnership=partnership,
-            actor=coordinator,
-            contacts=[
-                ContactDetails(name="Nouvelle personne", phone="04 67 12 34 56"),
-                ContactDetails(name="Paul Roy", phone="12"),
-            ],
-        )
-    assert len(error.value.messages) == 1
-    assert error.value.messages[0].startswith("Contact 2 (Paul Roy) : ")
-    assert list(partnership.contacts.all()) == [existing]
-    assert entries(partnership) == []
-
-
-# ---------------------------------------------------------------- priority needs
 
 
 def test_set_priority_needs_makes_the_list_exactly_the_given_one(network, coordinator):
