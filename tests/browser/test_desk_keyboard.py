@@ -45,6 +45,11 @@ class Keyboard:
         self.page.keyboard.type(text, delay=20)  # words, not counted as keys to press
 
     def tab_to(self, locator, *, most: int = 30) -> None:
+        # An answer still on its way (htmx) would replace the page under the Tab key and
+        # send the focus back to the top: count the keys on the page as the person sees
+        # it once it has settled.
+        self.page.wait_for_load_state("networkidle")
+        locator.wait_for(state="visible")
         for _ in range(most):
             if locator.evaluate("element => element === document.activeElement"):
                 return
