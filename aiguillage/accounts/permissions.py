@@ -156,6 +156,13 @@ def request_can(request: Any, action: Action | str) -> bool:
     return can(getattr(request, "membership", None), action)
 
 
+def request_role(request: Any) -> str:
+    """The caller's role in the network of the page ("" outside any network, or for a
+    superuser without a membership): what a journal entry records as the actor's role."""
+    membership = getattr(request, "membership", None)
+    return membership.role if membership is not None else ""
+
+
 def actions_of(role: str) -> frozenset[Action]:
     """Everything a role may do (for its documentation and its tests)."""
     return frozenset(action for action, roles in PERMISSIONS.items() if role in roles)

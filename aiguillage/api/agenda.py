@@ -401,10 +401,8 @@ def _booking(token: str) -> Appointment | Registration:
 
 
 def _cancel_appointment(appointment: Appointment, now: datetime.datetime) -> None:
-    refusal = rules.cancel_refusal(appointment, now=now)
-    if refusal is not None:
-        raise refusal
-    # Told once by the service: a second request cancels nothing and tells nobody.
+    # The service refuses a booking whose time has come (rules.cancel_refusal, on the
+    # row it locks) and tells the person once: a second request tells nobody.
     cancel_appointment(appointment=appointment, cancelled_by=CancelledBy.VISITOR, now=now)
 
 

@@ -37,7 +37,7 @@ from aiguillage.api.schemas import (
 )
 from aiguillage.catalog.models import Need
 from aiguillage.catalog.selectors import search_needs
-from aiguillage.core.outage import is_outage, unavailable
+from aiguillage.core.outage import is_outage, outage_detail, unavailable
 from aiguillage.core.selectors import public_sites
 from aiguillage.directory.models import Commune, Service, Structure
 from aiguillage.directory.selectors import MAX_RADIUS_KM, nearest_structures
@@ -171,8 +171,8 @@ def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     DEBUG on). The services' transactions were rolled back as it left them."""
     if is_outage(exc):  # the database is unavailable: retry later, not a bug
         logger.error("API database outage: %s %s", request.method, _route(request), exc_info=exc)
-        detail = _("Service momentanément indisponible : réessayez dans une minute.")
-        return unavailable(api.create_response(request, {"detail": detail}, status=503))
+        body = {"detail": outage_detail()}
+        return unavailable(api.create_response(request, body, status=503))
     logger.error("API error: %s %s", request.method, _route(request), exc_info=exc)
     return api.create_response(
         request, {"detail": _("Erreur interne : réessayez plus tard.")}, status=500

@@ -33,6 +33,11 @@ def is_outage(error: BaseException | None) -> bool:
     return False
 
 
+def outage_detail() -> str:
+    """What a JSON answer says during an outage (the API's handler and Django's)."""
+    return _("Service momentanément indisponible : réessayez dans une minute.")
+
+
 def unavailable(response: HttpResponse) -> HttpResponse:
     """Mark ``response`` as a temporary outage: retried later, never cached."""
     response.status_code = 503
@@ -47,8 +52,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     anything else the 500 page. Both are rendered without the database."""
     if is_outage(sys.exc_info()[1]):
         if request.path.startswith(API_PREFIX):  # failed before the API's own handler
-            detail = _("Service momentanément indisponible : réessayez dans une minute.")
-            return unavailable(JsonResponse({"detail": detail}))
+            return unavailable(JsonResponse({"detail": outage_detail()}))
         body = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
         return unavailable(HttpResponse(body))
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -4,9 +4,7 @@ and month show what is booked and what is free, in a bounded number of queries."
 import datetime
 
 import pytest
-from django.db import connection
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +21,7 @@ from tests.agenda.factories import (
     in_days,
 )
 from tests.core.factories import SiteFactory
+from tests.test_query_counts import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -262,15 +261,6 @@ class TestDay:
             response = client.get(url(name, member.network))
             assert response.status_code == 200
             assert "pas encore de site actif" in response.text
-
-
-def count_queries(client, target):
-    """The queries of a page seen again (the first visit writes the session once)."""
-    client.get(target)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(target)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("name", ["day", "week", "month"])

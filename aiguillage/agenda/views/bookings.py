@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from aiguillage.accounts import staff_acts
 from aiguillage.accounts.decorators import network_view
-from aiguillage.accounts.permissions import Action, request_can
+from aiguillage.accounts.permissions import Action, request_can, request_role
 from aiguillage.agenda import rules, staff_selectors
 from aiguillage.agenda.forms import DeskBookingForm
 from aiguillage.agenda.models import CancelledBy, Channel
@@ -28,10 +28,6 @@ from aiguillage.agenda.visitor_form import done_or_refused
 from aiguillage.core.shortcuts import or_404
 
 ATTENDED = {"venu": True, "absent": False}
-
-
-def _role(request) -> str:
-    return request.membership.role if request.membership is not None else ""
 
 
 @network_view(action=Action.AGENDA_BOOK)
@@ -73,7 +69,7 @@ def appointment_detail(request, network, appointment_id: int) -> HttpResponse:
     contact = request_can(request, Action.CONTACT_VIEW) and (appointment.email or appointment.phone)
     shown = [appointment.pk] if contact else []
     staff_acts.contact_viewed(
-        network=network, actor=request.user, role=_role(request), obj=appointment,
+        network=network, actor=request.user, role=request_role(request), obj=appointment,
         appointments=shown,
     )  # fmt: skip
     context = {

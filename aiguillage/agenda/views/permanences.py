@@ -95,10 +95,6 @@ def permanence_new(request, network) -> HttpResponse:
     return _render_form(request, network, form)
 
 
-def _role(request) -> str:
-    return request.membership.role if request.membership is not None else ""
-
-
 def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from aiguillage.accounts import staff_acts
 from aiguillage.accounts.decorators import network_view
-from aiguillage.accounts.permissions import Action, request_can
+from aiguillage.accounts.permissions import Action, request_can, request_role
 from aiguillage.agenda import rules, staff_selectors
 from aiguillage.agenda.forms import (
     AttendanceForm,
@@ -52,10 +52,6 @@ from aiguillage.core.shortcuts import or_404
 SESSIONS_PREFIX = "seances"
 CONFIRM_FIELD = "confirm_cancel"
 BLANK_SHEET_ROWS = 4  # for people who come without registering
-
-
-def _role(request) -> str:
-    return request.membership.role if request.membership is not None else ""
 
 
 def _start_of_today() -> datetime.datetime:
@@ -183,7 +179,7 @@ def workshop_detail(request, network, workshop_id: int) -> HttpResponse:
     if request_can(request, Action.CONTACT_VIEW):  # the page shows their contacts
         reachable = [r.pk for r in (*people.confirmed, *people.waiting) if r.email or r.phone]
         staff_acts.contact_viewed(
-            network=network, actor=request.user, role=_role(request), obj=workshop,
+            network=network, actor=request.user, role=request_role(request), obj=workshop,
             registrations=reachable,
         )  # fmt: skip
     context = {

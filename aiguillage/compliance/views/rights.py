@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aiguillage.accounts.decorators import network_view
-from aiguillage.accounts.permissions import Action
+from aiguillage.accounts.permissions import Action, request_role
 from aiguillage.compliance import rights
 from aiguillage.compliance.exports import export_response, private_response
 from aiguillage.compliance.rights import Erased, NothingHeld, Requester
@@ -32,11 +32,6 @@ from aiguillage.compliance.rights_forms import (
 from aiguillage.core.models import Network
 
 TEMPLATE = "compliance/rights.html"
-
-
-def _role(request) -> str:
-    membership = getattr(request, "membership", None)
-    return membership.role if membership is not None else ""
 
 
 def _page(request, network: Network, form, *, nothing: bool = False, status: int = 200):
@@ -53,7 +48,12 @@ def rights_request(request, network: Network) -> HttpResponse:
     if not form.is_valid():
         return _page(request, network, form, status=400)
     key = form.cleaned_data["contact_key"]
-    common = {"network": network, "contact_key": key, "actor": request.user, "role": _role(request)}
+    common = {
+        "network": network,
+        "contact_key": key,
+        "actor": request.user,
+        "role": request_role(request),
+    }
     if form.cleaned_data["kind"] == ACCESS:
         found = rights.access(**common, origin=Requester.STAFF_PAGE, kind="export")
         if found.empty:
@@ -122,7 +122,7 @@ def rights_erase(request, network: Network) -> HttpResponse:
             contact_key=form.cleaned_data["contact_key"],
             origin=Requester.STAFF_PAGE,
             actor=request.user,
-            role=_role(request),
+            role=request_role(request),
         )
     except NothingHeld:
         messages.info(request, _("Il n'y avait plus rien à effacer pour ce contact."))

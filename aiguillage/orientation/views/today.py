@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 from aiguillage.accounts import staff_acts
 from aiguillage.accounts.decorators import network_view
 from aiguillage.accounts.models import Role
-from aiguillage.accounts.permissions import COORDINATORS, Action, request_can
+from aiguillage.accounts.permissions import COORDINATORS, Action, request_can, request_role
 from aiguillage.agenda import staff_selectors
 from aiguillage.agenda.contact import Visitor
 from aiguillage.agenda.models import Channel
@@ -152,10 +152,6 @@ def today(request, network) -> HttpResponse:
     return _page(request, network)
 
 
-def _role(request) -> str:
-    return request.membership.role if request.membership is not None else ""
-
-
 @require_POST
 @network_view(action=Action.AGENDA_BOOK)
 def today_appointment(request, network, appointment_id: int) -> HttpResponse:
@@ -216,7 +212,7 @@ def today_session_walk_in(request, network, session_id: int) -> HttpResponse:
                 session=session, first_name=typed, now=timezone.now(), actor=request.user
             )
             staff_acts.registration_made(
-                registration=registration, actor=request.user, role=_role(request)
+                registration=registration, actor=request.user, role=request_role(request)
             )
     except (AgendaError, ValidationError) as error:
         text = _refusal_text(error) if isinstance(error, ValidationError) else str(error)
@@ -248,7 +244,7 @@ def today_slot_walk_in(request, network, slot_id: int) -> HttpResponse:
                 tell=False,  # a first name only: nobody to send it to
             )
             staff_acts.booking_made(
-                appointment=appointment, actor=request.user, role=_role(request)
+                appointment=appointment, actor=request.user, role=request_role(request)
             )
     except (AgendaError, ValidationError) as error:
         text = _refusal_text(error) if isinstance(error, ValidationError) else str(error)
